@@ -1,0 +1,217 @@
+//! Figures: one drawing function per figure, two places to show it.
+//!
+//! A figure in this book is a plain function, generic over the plotters
+//! [`DrawingBackend`], that draws onto the area it is given:
+//!
+//! ```ignore
+//! fn draw_something<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> FigureResult { … }
+//! ```
+//!
+//! [`save_svg`] runs such a function into an SVG file under `book/figures/`,
+//! and [`show`] runs the same function into a Jupyter cell on the evcxr kernel.
+//! The book and the notebooks therefore draw the same pictures with the same
+//! code.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// What went wrong while drawing: plotters' error, turned into text so that
+/// drawing functions can be generic over the backend and still use `?`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureError(pub String);
+
+impl fmt::Display for FigureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not draw the figure: {}", self.0)
+    }
+}
+
+impl std::error::Error for FigureError {}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for FigureError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        FigureError(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for FigureError {
+    fn from(e: std::io::Error) -> Self {
+        FigureError(e.to_string())
+    }
+}
+
+/// The result every drawing function returns.
+pub type FigureResult = Result<(), FigureError>;
+
+/// The colours of the book, in the order series use them. They stay
+/// distinguishable in print and for the common forms of colour blindness
+/// (the Okabe–Ito palette).
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(240, 228, 66),  // yellow
+    RGBColor(0, 0, 0),       // black
+];
+
+/// The `i`-th colour of [`PALETTE`], wrapping around.
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+// ANCHOR: save_svg
+/// Draws a figure into an SVG file of `size` pixels, creating the folder if
+/// needed. Used by each chapter's `examples/figures.rs`.
+pub fn save_svg<F>(path: impl AsRef<Path>, size: (u32, u32), draw: F) -> FigureResult
+where
+    F: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> FigureResult,
+{
+    let path = path.as_ref();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let root = SVGBackend::new(path, size).into_drawing_area();
+    root.fill(&WHITE)?;
+    draw(&root)?;
+    root.present()?;
+    Ok(())
+}
+// ANCHOR_END: save_svg
+
+/// Draws a figure into an SVG document held in a `String`.
+pub fn svg_string<F>(size: (u32, u32), draw: F) -> Result<String, FigureError>
+where
+    F: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> FigureResult,
+{
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE)?;
+        draw(&root)?;
+        root.present()?;
+    }
+    Ok(svg)
+}
+
+// ANCHOR: show
+/// Draws a figure inline in a Jupyter notebook running the evcxr kernel: make
+/// this the last expression of a cell.
+///
+/// The drawing is tried once into a string first, so that a failure comes back
+/// as an `Err` instead of a panic inside plotters' `evcxr_figure`.
+pub fn show<F>(size: (u32, u32), draw: F) -> Result<plotters::evcxr::SVGWrapper, FigureError>
+where
+    F: Fn(&DrawingArea<SVGBackend<'_>, Shift>) -> FigureResult,
+{
+    svg_string(size, &draw)?;
+    Ok(plotters::evcxr::evcxr_figure(size, |root| {
+        root.fill(&WHITE)?;
+        draw(&root).map_err(|e| e.into())
+    }))
+}
+// ANCHOR_END: show
+
+/// Where a chapter's figures live: `book/figures/<chapter>/` at the root of
+/// the workspace. `manifest_dir` is the chapter's `CARGO_MANIFEST_DIR`.
+pub fn figures_dir(manifest_dir: &str, chapter: &str) -> PathBuf {
+    Path::new(manifest_dir)
+        .join("../../book/figures")
+        .join(chapter)
+}
+
+// ANCHOR: first_plot
+/// The chapter's first figure: a smooth curve and noisy, seeded samples of it.
+/// `samples` are `(x, y)` pairs, for example from [`noisy_sine`].
+pub fn draw_first_plot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    samples: &[(f64, f64)],
+) -> FigureResult {
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            "A first figure: sin(x) and noisy samples",
+            ("sans-serif", 22),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0.0..std::f64::consts::TAU, -1.6..1.6)?;
+    chart.configure_mesh().x_desc("x").y_desc("y").draw()?;
+
+    let curve = (0..=200).map(|i| {
+        let x = i as f64 / 200.0 * std::f64::consts::TAU;
+        (x, x.sin())
+    });
+    chart
+        .draw_series(LineSeries::new(curve, colour(0).stroke_width(2)))?
+        .label("sin(x)")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(0).stroke_width(2)));
+    chart
+        .draw_series(
+            samples
+                .iter()
+                .map(|&p| Circle::new(p, 3, colour(1).filled())),
+        )?
+        .label("samples with noise")
+        .legend(|(x, y)| Circle::new((x + 10, y), 3, colour(1).filled()));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()?;
+    Ok(())
+}
+// ANCHOR_END: first_plot
+
+// ANCHOR: noisy_sine
+/// `n` points `(x, sin x + noise)` with `x` uniform in `[0, 2π)` and noise
+/// uniform in `[-0.3, 0.3)`, all drawn from a seeded generator.
+pub fn noisy_sine(n: usize, seed: u64) -> Vec<(f64, f64)> {
+    use rand::Rng;
+    let mut rng = crate::seeded_rng(seed);
+    (0..n)
+        .map(|_| {
+            let x = rng.random_range(0.0..std::f64::consts::TAU);
+            (x, x.sin() + rng.random_range(-0.3..0.3))
+        })
+        .collect()
+}
+// ANCHOR_END: noisy_sine
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_plot_draws_an_svg_with_its_title_and_every_sample() {
+        let samples = noisy_sine(25, 1);
+        let svg = svg_string((640, 400), |a| draw_first_plot(a, &samples)).unwrap();
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("A first figure"));
+        assert_eq!(
+            svg.matches("<circle").count(),
+            25 + 1,
+            "25 samples and one legend mark"
+        );
+    }
+
+    #[test]
+    fn noisy_sine_is_reproducible_and_stays_near_the_curve() {
+        let a = noisy_sine(50, 3);
+        assert_eq!(a, noisy_sine(50, 3));
+        assert_ne!(a, noisy_sine(50, 4));
+        assert!(a.iter().all(|(x, y)| (y - x.sin()).abs() <= 0.3));
+    }
+
+    #[test]
+    fn a_failing_drawing_is_an_error_not_a_panic() {
+        let r = show((100, 100), |_| Err(FigureError("no data".into())));
+        assert_eq!(r.err(), Some(FigureError("no data".into())));
+    }
+}

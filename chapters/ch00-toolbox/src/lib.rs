@@ -1,0 +1,25 @@
+//! # Chapter 0: the toolbox
+//!
+//! Everything the later chapters lean on, in one small crate:
+//!
+//! - [`arrays`]: the handful of `ndarray` operations a neural network needs
+//!   (shapes, matrix products, broadcasting, sums along an axis);
+//! - [`random`]: seeded random numbers, so that every run of the book is
+//!   reproducible;
+//! - [`figure`]: one drawing function per figure, rendered either to an SVG file
+//!   for the book or inline in a Jupyter notebook;
+//! - [`download`]: fetching a data file once, checking its SHA-256, and caching
+//!   it atomically, with a clear error when the network is not there.
+
+pub mod arrays;
+pub mod download;
+pub mod figure;
+pub mod random;
+
+pub use download::{DataFile, DownloadError};
+pub use figure::{FigureError, FigureResult};
+pub use random::{SeededRng, seeded_rng};
+
+/// The `plotters` crate this book draws with, re-exported so that chapters and
+/// notebooks use the very same version.
+pub use plotters;
