@@ -1,0 +1,1 @@
+//! # Chapter 1: from biological to artificial neurons.

@@ -1,0 +1,1 @@
+//! # Chapter 2: Hebb's rule and Oja's rule.

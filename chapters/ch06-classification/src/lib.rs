@@ -1,0 +1,1 @@
+//! # Chapter 6: classification MLPs, softmax and cross-entropy.

@@ -1,0 +1,1 @@
+//! # Chapter 7: the Fashion-MNIST data set.

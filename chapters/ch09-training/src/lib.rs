@@ -1,0 +1,1 @@
+//! # Chapter 9: training the Sequential model on Fashion-MNIST.
