@@ -55,7 +55,7 @@ pub fn affine(
             right: w.shape().to_vec(),
         });
     }
-    Ok(x.dot(&w) + &b)
+    Ok(x.dot(&w) + b)
 }
 // ANCHOR_END: affine
 
