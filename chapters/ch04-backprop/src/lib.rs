@@ -1,1 +1,32 @@
-//! # Chapter 4: the multilayer perceptron and backpropagation.
+//! # Chapter 4: the multilayer perceptron and backpropagation
+//!
+//! A perceptron draws one straight line; XOR needs two. This chapter stacks
+//! perceptron-like units into layers and learns all their weights at once:
+//!
+//! - [`activation`]: step, sigmoid, tanh and ReLU, with analytic derivatives;
+//! - [`init`]: where the weights start (zeros, uniform, Glorot, He);
+//! - [`dense`]: the fully connected layer, forward and backward on whole
+//!   mini-batches as matrix products;
+//! - [`loss`]: the [`Loss`] trait and mean squared error;
+//! - [`optimizer`]: plain mini-batch SGD;
+//! - [`network`]: the [`Mlp`], its backward pass and its training loop;
+//! - [`xor`]: XOR with hand-set weights, and XOR learnt from scratch;
+//! - [`gradient_check`]: backpropagation checked against finite differences.
+
+pub mod activation;
+pub mod dense;
+pub mod error;
+pub mod gradient_check;
+pub mod init;
+pub mod loss;
+pub mod network;
+pub mod optimizer;
+pub mod xor;
+
+pub use activation::Activation;
+pub use dense::Dense;
+pub use error::NetError;
+pub use init::Init;
+pub use loss::{Loss, Mse};
+pub use network::Mlp;
+pub use optimizer::Sgd;

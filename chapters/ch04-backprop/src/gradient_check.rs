@@ -1,0 +1,163 @@
+//! Gradient checking: is backpropagation right?
+//!
+//! For every parameter `θ`, nudge it by `±ε`, recompute the loss, and compare
+//! the central difference `(L(θ+ε) − L(θ−ε)) / 2ε` with the gradient that
+//! backpropagation computed. They must agree up to the difference's own error.
+
+use ndarray::ArrayView2;
+
+use crate::error::NetError;
+use crate::loss::Loss;
+use crate::network::Mlp;
+
+/// Which parameter of a layer a comparison is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parameter {
+    /// The weight `W[row, col]`.
+    Weight {
+        /// Input index.
+        row: usize,
+        /// Unit index.
+        col: usize,
+    },
+    /// The bias `b[unit]`.
+    Bias {
+        /// Unit index.
+        unit: usize,
+    },
+}
+
+/// Backprop's and the finite difference's value of one partial derivative.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Comparison {
+    /// The layer, counted from 0 at the input side.
+    pub layer: usize,
+    /// The parameter within the layer.
+    pub parameter: Parameter,
+    /// `dL/dθ` from backpropagation.
+    pub analytic: f32,
+    /// `(L(θ+ε) − L(θ−ε)) / 2ε`.
+    pub numeric: f32,
+}
+
+// ANCHOR: relative_error
+/// The gradients smaller than this are compared absolutely: in f32 a central
+/// difference cannot resolve much below `1e-3` relative to a loss of order 1.
+pub const RELATIVE_ERROR_FLOOR: f32 = 1e-3;
+
+impl Comparison {
+    /// `|a − n| / max(|a|, |n|, floor)`: relative for real gradients,
+    /// absolute (scaled by the floor) for gradients that are almost zero.
+    pub fn relative_error(&self) -> f32 {
+        let scale = self
+            .analytic
+            .abs()
+            .max(self.numeric.abs())
+            .max(RELATIVE_ERROR_FLOOR);
+        (self.analytic - self.numeric).abs() / scale
+    }
+}
+// ANCHOR_END: relative_error
+
+/// Every comparison of one gradient check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradientCheck {
+    /// The step `ε` of the central differences.
+    pub epsilon: f32,
+    /// One entry per parameter of the network.
+    pub comparisons: Vec<Comparison>,
+}
+
+impl GradientCheck {
+    /// The largest relative error over all parameters (`0` if none).
+    pub fn max_relative_error(&self) -> f32 {
+        self.comparisons
+            .iter()
+            .map(Comparison::relative_error)
+            .fold(0.0, f32::max)
+    }
+
+    /// The comparison with the largest relative error.
+    pub fn worst(&self) -> Option<&Comparison> {
+        self.comparisons
+            .iter()
+            .max_by(|a, b| a.relative_error().total_cmp(&b.relative_error()))
+    }
+}
+
+// ANCHOR: check_gradients
+/// Compares backpropagation's gradient of `loss` on the batch `(x, y)` with
+/// central differences of step `epsilon`, for every weight and bias of `mlp`.
+/// The network itself is not changed: the work happens on a copy.
+pub fn check_gradients(
+    mlp: &Mlp,
+    x: ArrayView2<f32>,
+    y: ArrayView2<f32>,
+    loss: &dyn Loss,
+    epsilon: f32,
+) -> Result<GradientCheck, NetError> {
+    if !(epsilon.is_finite() && epsilon > 0.0) {
+        return Err(NetError::InvalidArgument(format!(
+            "epsilon must be positive and finite, got {epsilon}"
+        )));
+    }
+    // Backprop's answer.
+    let mut net = mlp.clone();
+    let output = net.forward(x)?;
+    net.backward(loss.gradient(output.view(), y)?.view())?;
+    // The finite differences, one parameter at a time.
+    let mut comparisons = Vec::with_capacity(net.parameter_count());
+    for l in 0..net.layers.len() {
+        for ((row, col), &analytic) in net.layers[l].grad_weights().to_owned().indexed_iter() {
+            let numeric = central_difference(&mut net, x, y, loss, epsilon, |n| {
+                &mut n.layers[l].weights[(row, col)]
+            })?;
+            let parameter = Parameter::Weight { row, col };
+            comparisons.push(Comparison {
+                layer: l,
+                parameter,
+                analytic,
+                numeric,
+            });
+        }
+        let grad_bias = net.layers[l].grad_bias().to_owned();
+        for (unit, &analytic) in grad_bias.iter().enumerate() {
+            let numeric = central_difference(&mut net, x, y, loss, epsilon, |n| {
+                &mut n.layers[l].bias[unit]
+            })?;
+            let parameter = Parameter::Bias { unit };
+            comparisons.push(Comparison {
+                layer: l,
+                parameter,
+                analytic,
+                numeric,
+            });
+        }
+    }
+    Ok(GradientCheck {
+        epsilon,
+        comparisons,
+    })
+}
+
+/// `(L(θ+ε) − L(θ−ε)) / 2ε` for the parameter `θ` that `param` points at;
+/// `θ` is put back exactly afterwards.
+fn central_difference(
+    net: &mut Mlp,
+    x: ArrayView2<f32>,
+    y: ArrayView2<f32>,
+    loss: &dyn Loss,
+    epsilon: f32,
+    param: impl Fn(&mut Mlp) -> &mut f32,
+) -> Result<f32, NetError> {
+    let original = *param(net);
+    *param(net) = original + epsilon;
+    let plus = loss.value(net.predict(x)?.view(), y);
+    *param(net) = original - epsilon;
+    let minus = loss.value(net.predict(x)?.view(), y);
+    *param(net) = original;
+    // The step actually taken, after rounding θ ± ε to f32.
+    let step = (original + epsilon) - (original - epsilon);
+    Ok((plus? - minus?) / step)
+}
+// ANCHOR_END: check_gradients

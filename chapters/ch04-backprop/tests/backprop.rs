@@ -1,0 +1,206 @@
+//! What a reader would check: backprop matches finite differences, the
+//! hand-set XOR network is right, and a trained one learns XOR.
+
+use ch00_toolbox::seeded_rng;
+use ch04_backprop::gradient_check::check_gradients;
+use ch04_backprop::xor::{
+    XorSettings, count_correct, hand_set_xor, train_xor, xor_inputs, xor_network, xor_targets,
+};
+use ch04_backprop::{Activation, Dense, Init, Loss, Mlp, Mse, NetError, Sgd};
+use ndarray::{Array2, ArrayView2, array};
+use rand::Rng;
+
+// ANCHOR: gradient_check_test
+/// Every weight and bias of a 3 → 5 → 4 → 2 network (two hidden layers,
+/// tanh and sigmoid so there are no kinks) on a random batch of 6.
+#[test]
+fn backprop_matches_finite_differences_for_every_parameter() {
+    let mut rng = seeded_rng(4);
+    let mlp = Mlp::new(vec![
+        Dense::new(3, 5, Activation::Tanh, Init::Uniform(1.0), &mut rng).unwrap(),
+        Dense::new(5, 4, Activation::Sigmoid, Init::Uniform(1.0), &mut rng).unwrap(),
+        Dense::new(4, 2, Activation::Identity, Init::Uniform(1.0), &mut rng).unwrap(),
+    ])
+    .unwrap();
+    let x = Array2::from_shape_simple_fn((6, 3), || rng.random_range(-1.0f32..1.0));
+    let y = Array2::from_shape_simple_fn((6, 2), || rng.random_range(-1.0f32..1.0));
+
+    let check = check_gradients(&mlp, x.view(), y.view(), &Mse, 1e-2).unwrap();
+    assert_eq!(check.comparisons.len(), mlp.parameter_count()); // 20 + 24 + 10
+    let worst = check.worst().unwrap();
+    println!(
+        "max relative error {:e} at {worst:?}",
+        check.max_relative_error()
+    );
+    assert!(check.max_relative_error() < 1e-2, "{worst:?}");
+}
+// ANCHOR_END: gradient_check_test
+
+/// A loss whose gradient has a classic bug: it forgets the factor 2 of the
+/// square's derivative.
+struct MseMissingTwo;
+
+impl Loss for MseMissingTwo {
+    fn value(&self, p: ArrayView2<f32>, y: ArrayView2<f32>) -> Result<f32, NetError> {
+        Mse.value(p, y)
+    }
+    fn gradient(&self, p: ArrayView2<f32>, y: ArrayView2<f32>) -> Result<Array2<f32>, NetError> {
+        Ok(Mse.gradient(p, y)? / 2.0)
+    }
+}
+
+/// The check can fail: a wrong gradient is caught.
+#[test]
+fn a_gradient_check_notices_a_wrong_gradient() {
+    let mut rng = seeded_rng(5);
+    let mlp = xor_network(3, Activation::Tanh, Init::Uniform(1.0), &mut rng).unwrap();
+    let (x, y) = (xor_inputs(), xor_targets());
+    let good = check_gradients(&mlp, x.view(), y.view(), &Mse, 1e-2).unwrap();
+    let bad = check_gradients(&mlp, x.view(), y.view(), &MseMissingTwo, 1e-2).unwrap();
+    println!(
+        "right gradient {:e}, halved gradient {:e}",
+        good.max_relative_error(),
+        bad.max_relative_error()
+    );
+    assert!(good.max_relative_error() < 1e-2);
+    assert!(bad.max_relative_error() > 0.4);
+}
+
+// ANCHOR: hand_set_test
+#[test]
+fn hand_set_weights_compute_xor() {
+    let mlp = hand_set_xor().unwrap();
+    let out = mlp.predict(xor_inputs().view()).unwrap();
+    assert_eq!(out, xor_targets());
+    // The hidden layer alone: OR in column 0, AND in column 1.
+    let hidden = mlp.layers[0].predict(xor_inputs().view()).unwrap();
+    assert_eq!(
+        hidden,
+        array![[0.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 1.0]]
+    );
+}
+// ANCHOR_END: hand_set_test
+
+// ANCHOR: trained_xor_test
+#[test]
+fn a_trained_mlp_gets_all_four_xor_cases_right() {
+    let run = train_xor(&XorSettings::default()).unwrap();
+    let out = run.mlp.predict(xor_inputs().view()).unwrap();
+    println!(
+        "outputs {out}\nfirst loss {}, last loss {}",
+        run.losses[0],
+        run.losses.last().unwrap()
+    );
+    assert_eq!(count_correct(out.view(), xor_targets().view()), 4);
+    assert!(run.losses.last().unwrap() < &(0.1 * run.losses[0]));
+}
+// ANCHOR_END: trained_xor_test
+
+/// The same seed gives the same network, loss for loss.
+#[test]
+fn xor_training_is_reproducible() {
+    let s = XorSettings {
+        epochs: 50,
+        ..XorSettings::default()
+    };
+    let a = train_xor(&s).unwrap();
+    let b = train_xor(&s).unwrap();
+    assert_eq!(a.losses, b.losses);
+    let c = train_xor(&XorSettings { seed: 43, ..s }).unwrap();
+    assert_ne!(a.losses, c.losses);
+}
+
+// ANCHOR: symmetry_test
+/// Zero weights: both hidden units get the same gradient at every step, so
+/// after training they are still copies of each other — and XOR is not
+/// learnt.
+#[test]
+fn zero_initialisation_keeps_hidden_units_identical() {
+    let settings = XorSettings {
+        activation: Activation::Sigmoid,
+        init: Init::Zeros,
+        ..XorSettings::default()
+    };
+    let run = train_xor(&settings).unwrap();
+    let w1 = &run.mlp.layers[0].weights;
+    let b1 = &run.mlp.layers[0].bias;
+    let w2 = &run.mlp.layers[1].weights;
+    assert!(w1.iter().any(|&v| v != 0.0), "the weights did move");
+    for j in 1..settings.hidden {
+        assert_eq!(w1.column(j), w1.column(0));
+        assert_eq!(b1[j], b1[0]);
+        assert_eq!(w2.row(j), w2.row(0));
+    }
+    let out = run.mlp.predict(xor_inputs().view()).unwrap();
+    assert!(count_correct(out.view(), xor_targets().view()) < 4);
+}
+// ANCHOR_END: symmetry_test
+
+#[test]
+fn shape_errors_are_errors_not_panics() {
+    let mut rng = seeded_rng(1);
+    let mut layer = Dense::new(3, 2, Activation::Relu, Init::HeNormal, &mut rng).unwrap();
+    let wrong = Array2::<f32>::zeros((4, 5));
+    let e = layer.forward(wrong.view()).unwrap_err();
+    assert_eq!(
+        e,
+        NetError::shape("input batch of the layer", &[0, 3], &[4, 5])
+    );
+    assert!(e.to_string().contains("[_, 3]") && e.to_string().contains("[4, 5]"));
+    assert_eq!(
+        layer.backward(Array2::zeros((4, 2)).view()),
+        Err(NetError::NoForwardPass)
+    );
+    assert_eq!(
+        layer.forward(Array2::zeros((0, 3)).view()),
+        Err(NetError::EmptyBatch)
+    );
+    layer.forward(Array2::zeros((4, 3)).view()).unwrap();
+    assert!(matches!(
+        layer.backward(Array2::zeros((4, 3)).view()),
+        Err(NetError::ShapeMismatch { .. })
+    ));
+    // Layers that do not fit each other.
+    let a = Dense::new(3, 4, Activation::Relu, Init::HeNormal, &mut rng).unwrap();
+    let b = Dense::new(5, 1, Activation::Identity, Init::HeNormal, &mut rng).unwrap();
+    assert!(matches!(
+        Mlp::new(vec![a, b]),
+        Err(NetError::ShapeMismatch { .. })
+    ));
+    assert!(matches!(
+        Mlp::new(vec![]),
+        Err(NetError::InvalidArgument(_))
+    ));
+    assert!(
+        Dense::from_parameters(Array2::zeros((2, 3)), array![0.0, 0.0], Activation::Tanh).is_err()
+    );
+    assert!(Sgd::new(f32::NAN).is_err() && Sgd::new(-0.1).is_err());
+}
+
+#[test]
+fn fit_epoch_checks_its_arguments() {
+    let mut rng = seeded_rng(2);
+    let mut mlp = xor_network(2, Activation::Tanh, Init::GlorotUniform, &mut rng).unwrap();
+    let sgd = Sgd { learning_rate: 0.1 };
+    let (x, y) = (xor_inputs(), xor_targets());
+    let r = mlp.fit_epoch(x.view(), y.view(), 0, &Mse, &sgd, &mut rng);
+    assert!(matches!(r, Err(NetError::InvalidArgument(_))));
+    let r = mlp.fit_epoch(
+        x.view(),
+        Array2::zeros((3, 1)).view(),
+        2,
+        &Mse,
+        &sgd,
+        &mut rng,
+    );
+    assert!(matches!(r, Err(NetError::ShapeMismatch { .. })));
+    let bad = Sgd {
+        learning_rate: f32::INFINITY,
+    };
+    assert!(mlp.train_batch(x.view(), y.view(), &Mse, &bad).is_err());
+    // A batch larger than the data set is one batch.
+    assert!(
+        mlp.fit_epoch(x.view(), y.view(), 100, &Mse, &sgd, &mut rng)
+            .is_ok()
+    );
+}
