@@ -4,7 +4,13 @@
 //! the central difference `(L(θ+ε) − L(θ−ε)) / 2ε` with the gradient that
 //! backpropagation computed. They must agree up to the difference's own error.
 
-use ndarray::ArrayView2;
+use ndarray::{Array2, ArrayView2};
+use rand::Rng;
+
+use crate::activation::Activation;
+use crate::dense::Dense;
+use crate::init::Init;
+use crate::loss::Mse;
 
 use crate::error::NetError;
 use crate::loss::Loss;
@@ -161,3 +167,33 @@ fn central_difference(
     Ok((plus? - minus?) / step)
 }
 // ANCHOR_END: check_gradients
+
+/// The step `ε` the chapter uses in f32: near the cube root of f32's machine
+/// epsilon (`1.2e-7`), where the truncation error (`∝ ε²`) and the rounding
+/// error (`∝ 1/ε`) of a central difference are about equal.
+pub const EPSILON: f32 = 1e-2;
+
+// ANCHOR: demo_problem
+/// The chapter's test case: a 3 → 5 → 4 → 2 network (tanh, sigmoid, then
+/// identity; weights uniform in `[-1, 1]`) and a random batch of 6 inputs and
+/// targets in `[-1, 1]`, all drawn from `seed`.
+pub fn demo_problem(seed: u64) -> Result<(Mlp, Array2<f32>, Array2<f32>), NetError> {
+    let mut rng = ch00_toolbox::seeded_rng(seed);
+    let init = Init::Uniform(1.0);
+    let mlp = Mlp::new(vec![
+        Dense::new(3, 5, Activation::Tanh, init, &mut rng)?,
+        Dense::new(5, 4, Activation::Sigmoid, init, &mut rng)?,
+        Dense::new(4, 2, Activation::Identity, init, &mut rng)?,
+    ])?;
+    let x = Array2::from_shape_simple_fn((6, 3), || rng.random_range(-1.0f32..1.0));
+    let y = Array2::from_shape_simple_fn((6, 2), || rng.random_range(-1.0f32..1.0));
+    Ok((mlp, x, y))
+}
+// ANCHOR_END: demo_problem
+
+/// [`check_gradients`] with [`EPSILON`] and mean squared error on
+/// [`demo_problem`]`(seed)`.
+pub fn demo_check(seed: u64) -> Result<GradientCheck, NetError> {
+    let (mlp, x, y) = demo_problem(seed)?;
+    check_gradients(&mlp, x.view(), y.view(), &Mse, EPSILON)
+}

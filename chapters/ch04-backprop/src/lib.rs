@@ -11,11 +11,13 @@
 //! - [`optimizer`]: plain mini-batch SGD;
 //! - [`network`]: the [`Mlp`], its backward pass and its training loop;
 //! - [`xor`]: XOR with hand-set weights, and XOR learnt from scratch;
-//! - [`gradient_check`]: backpropagation checked against finite differences.
+//! - [`gradient_check`]: backpropagation checked against finite differences;
+//! - [`figures`]: the chapter's figures.
 
 pub mod activation;
 pub mod dense;
 pub mod error;
+pub mod figures;
 pub mod gradient_check;
 pub mod init;
 pub mod loss;
