@@ -15,6 +15,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (x, y) = (xor_inputs(), xor_targets());
 
     let path = dir.join("activations.svg");
+    // The closure is needed: it lets the backend's lifetime be chosen per call.
+    #[allow(clippy::redundant_closure)]
     save_svg(&path, (900, 640), |a| draw_activations(a))?;
     println!("wrote {}", path.display());
 

@@ -8,7 +8,6 @@ use ch04_backprop::xor::{
 };
 use ch04_backprop::{Activation, Dense, Init, Loss, Mlp, Mse, NetError, Sgd};
 use ndarray::{Array2, ArrayView2, array};
-use rand::Rng;
 
 // ANCHOR: gradient_check_test
 /// Every weight and bias of a 3 → 5 → 4 → 2 network (two hidden layers,
