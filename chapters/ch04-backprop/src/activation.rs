@@ -4,6 +4,7 @@
 //! Backpropagation needs `f'(Z)` as well, so every activation knows its
 //! derivative in closed form ([`Activation::slope`]).
 
+use ch03_perceptron::tlu::heaviside;
 use ndarray::{Array2, ArrayView2};
 
 // ANCHOR: activation
@@ -49,13 +50,7 @@ impl Activation {
     pub fn value(self, z: f32) -> f32 {
         match self {
             Activation::Identity => z,
-            Activation::Step => {
-                if z >= 0.0 {
-                    1.0
-                } else {
-                    0.0
-                }
-            }
+            Activation::Step => heaviside(z), // chapter 3's step
             Activation::Sigmoid => sigmoid(z),
             Activation::Tanh => z.tanh(),
             Activation::Relu => z.max(0.0),

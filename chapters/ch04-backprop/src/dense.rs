@@ -10,6 +10,7 @@
 //! | `Z = X·W + b` | `B × n_out` | pre-activations |
 //! | `A = f(Z)` | `B × n_out` | the layer's output |
 
+use ch03_perceptron::{Perceptron, StepFunction};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip};
 use rand::Rng;
@@ -99,6 +100,20 @@ impl Dense {
             delta: Array2::zeros((0, n_out)),
         })
     }
+
+    // ANCHOR: from_perceptron
+    /// Chapter 3's perceptron layer as a dense layer with step units: the
+    /// same weights, the same biases, the same Heaviside step. (A perceptron
+    /// with the sign step answers −1/+1, which no [`Activation`] here does.)
+    pub fn from_perceptron(p: &Perceptron) -> Result<Dense, NetError> {
+        if p.step != StepFunction::Heaviside {
+            return Err(NetError::InvalidArgument(
+                "only a Heaviside perceptron is a dense layer with Activation::Step".into(),
+            ));
+        }
+        Dense::from_parameters(p.weights.clone(), p.bias.clone(), Activation::Step)
+    }
+    // ANCHOR_END: from_perceptron
 
     /// How many inputs each sample must have.
     pub fn n_inputs(&self) -> usize {

@@ -88,6 +88,25 @@ impl From<ch00_toolbox::arrays::ShapeError> for NetError {
     }
 }
 
+impl From<ch03_perceptron::PerceptronError> for NetError {
+    fn from(e: ch03_perceptron::PerceptronError) -> Self {
+        use ch03_perceptron::PerceptronError as P;
+        match e {
+            P::ShapeMismatch {
+                what,
+                expected,
+                found,
+            } => NetError::ShapeMismatch {
+                what,
+                expected,
+                found,
+            },
+            P::EmptyBatch => NetError::EmptyBatch,
+            other => NetError::InvalidArgument(other.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! XOR, the function a single perceptron cannot compute: first with weights
 //! set by hand, then learnt by backpropagation.
 
+use ch03_perceptron::{Perceptron, StepFunction};
 use ndarray::{Array1, Array2, ArrayView2, array};
 use rand::Rng;
 
@@ -12,34 +13,38 @@ use crate::loss::Mse;
 use crate::network::Mlp;
 use crate::optimizer::Sgd;
 
-/// The four inputs of XOR, one per row: (0,0), (0,1), (1,0), (1,1).
-pub fn xor_inputs() -> Array2<f32> {
-    array![[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-}
+/// The four inputs of XOR, one per row — chapter 3's data:
+/// (0,0), (0,1), (1,0), (1,1).
+pub use ch03_perceptron::xor::inputs as xor_inputs;
 
-/// XOR of each row of [`xor_inputs`], as a column: 0, 1, 1, 0.
-pub fn xor_targets() -> Array2<f32> {
-    array![[0.0], [1.0], [1.0], [0.0]]
-}
+/// XOR of each row of [`xor_inputs`] as a `4 × 1` column (0, 1, 1, 0) —
+/// chapter 3's targets.
+pub use ch03_perceptron::xor::targets as xor_targets;
 
 // ANCHOR: hand_set
-/// XOR = OR and not AND, with step units and weights set by hand.
+/// XOR = OR and not AND: chapter 3's step units, weights set by hand,
+/// stacked into a two-layer network.
 ///
 /// Hidden unit 0 is OR (fires when `x₁ + x₂ ≥ 0.5`), hidden unit 1 is AND
 /// (fires when `x₁ + x₂ ≥ 1.5`); the output fires when OR is on and AND is
 /// off (`h₀ − h₁ ≥ 0.5`).
 pub fn hand_set_xor() -> Result<Mlp, NetError> {
-    let hidden = Dense::from_parameters(
+    // Two of chapter 3's threshold units side by side …
+    let hidden = Perceptron::from_parameters(
         array![[1.0, 1.0], [1.0, 1.0]], // column 0: OR, column 1: AND
         array![-0.5, -1.5],
-        Activation::Step,
+        StepFunction::Heaviside,
     )?;
-    let output = Dense::from_parameters(
+    // … and one more on top of them.
+    let output = Perceptron::from_parameters(
         array![[1.0], [-1.0]], // + OR − AND
         array![-0.5],
-        Activation::Step,
+        StepFunction::Heaviside,
     )?;
-    Mlp::new(vec![hidden, output])
+    Mlp::new(vec![
+        Dense::from_perceptron(&hidden)?,
+        Dense::from_perceptron(&output)?,
+    ])
 }
 // ANCHOR_END: hand_set
 

@@ -196,3 +196,50 @@ fn fit_epoch_checks_its_arguments() {
             .is_ok()
     );
 }
+
+/// A dense layer with step units is chapter 3's perceptron layer: same
+/// answers on any input.
+#[test]
+fn a_step_dense_layer_answers_like_chapter_3s_perceptron() {
+    use ch03_perceptron::{Perceptron, StepFunction};
+    let mut rng = seeded_rng(9);
+    let p = Perceptron::random(3, 4, StepFunction::Heaviside, 1.0, &mut rng).unwrap();
+    let layer = Dense::from_perceptron(&p).unwrap();
+    let x = Init::Uniform(2.0).weights(50, 3, &mut rng);
+    assert_eq!(
+        layer.predict(x.view()).unwrap(),
+        p.predict(x.view()).unwrap()
+    );
+    let sign = Perceptron::new(3, 1, StepFunction::Sign).unwrap();
+    assert!(matches!(
+        Dense::from_perceptron(&sign),
+        Err(NetError::InvalidArgument(_))
+    ));
+}
+
+/// The gradient with respect to the network's input, `dL/dX`, also matches
+/// central differences (the parameter check covers `dW` and `db`).
+#[test]
+fn the_input_gradient_matches_finite_differences() {
+    let (mut mlp, x, y) = demo_problem(11).unwrap();
+    let out = mlp.forward(x.view()).unwrap();
+    let dx = mlp
+        .backward(Mse.gradient(out.view(), y.view()).unwrap().view())
+        .unwrap();
+    assert_eq!(dx.dim(), x.dim());
+    let loss_at = |x: &Array2<f32>| {
+        Mse.value(mlp.predict(x.view()).unwrap().view(), y.view())
+            .unwrap()
+    };
+    for ((i, j), &analytic) in dx.indexed_iter() {
+        let (mut plus, mut minus) = (x.clone(), x.clone());
+        plus[(i, j)] += EPSILON;
+        minus[(i, j)] -= EPSILON;
+        let numeric = (loss_at(&plus) - loss_at(&minus)) / (2.0 * EPSILON);
+        let scale = analytic.abs().max(numeric.abs()).max(1e-3);
+        assert!(
+            (analytic - numeric).abs() / scale < 1e-2,
+            "x[{i},{j}]: {analytic} vs {numeric}"
+        );
+    }
+}
