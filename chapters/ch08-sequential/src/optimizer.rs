@@ -1,0 +1,181 @@
+//! The optimizer: stochastic gradient descent, with momentum as an option.
+//!
+//! Chapter 4's [`ch04_backprop::Sgd`] updates one dense layer. A model's
+//! optimizer updates *every* parameter of *every* layer, whatever the layer's
+//! type, through the [`Layer`] trait, and may keep a memory of past steps:
+//! the *velocity* of momentum.
+
+use ch04_backprop::NetError;
+use ndarray::ArrayD;
+
+use crate::layer::Layer;
+
+// ANCHOR: sgd
+/// Mini-batch SGD, with optional momentum, as Keras' `SGD` computes it:
+///
+/// `v ← μ·v − η·g`, then `θ ← θ + v`,
+///
+/// for every parameter `θ` with gradient `g`, learning rate `η` and
+/// momentum `μ`. With `μ = 0` this is plain SGD, `θ ← θ − η·g`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sgd {
+    learning_rate: f32,
+    momentum: f32,
+    /// One velocity per parameter tensor, created at the first step.
+    velocity: Vec<ArrayD<f32>>,
+}
+
+impl Sgd {
+    /// Plain SGD with learning rate `learning_rate` (Keras' default is 0.01).
+    pub fn new(learning_rate: f32) -> Sgd {
+        Sgd {
+            learning_rate,
+            momentum: 0.0,
+            velocity: Vec::new(),
+        }
+    }
+
+    /// The same optimizer with momentum `momentum` (0.9 is a usual choice).
+    pub fn with_momentum(mut self, momentum: f32) -> Sgd {
+        self.momentum = momentum;
+        self
+    }
+    // ANCHOR_END: sgd
+
+    /// The learning rate `η`.
+    pub fn learning_rate(&self) -> f32 {
+        self.learning_rate
+    }
+
+    /// The momentum `μ` (0 for plain SGD).
+    pub fn momentum(&self) -> f32 {
+        self.momentum
+    }
+
+    /// Checks the settings: `η` positive and finite, `0 ≤ μ < 1`.
+    /// [`Sequential::compile`](crate::Sequential::compile) calls it.
+    pub fn validate(&self) -> Result<(), NetError> {
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(NetError::InvalidArgument(format!(
+                "the learning rate must be a positive finite number, got {}",
+                self.learning_rate
+            )));
+        }
+        if !(0.0..1.0).contains(&self.momentum) {
+            return Err(NetError::InvalidArgument(format!(
+                "the momentum must be in [0, 1), got {}",
+                self.momentum
+            )));
+        }
+        Ok(())
+    }
+
+    /// Forgets the velocities (a fresh start, for example after new weights
+    /// were loaded).
+    pub fn reset(&mut self) {
+        self.velocity.clear();
+    }
+
+    // ANCHOR: step
+    /// One step on every parameter of `layers`, using the gradients of their
+    /// last backward pass.
+    pub fn step(&mut self, layers: &mut [Box<dyn Layer>]) -> Result<(), NetError> {
+        let (lr, mu) = (self.learning_rate, self.momentum);
+        let mut k = 0; // index of the parameter tensor across all layers
+        for layer in layers.iter_mut() {
+            let first = k;
+            // v ← μ·v − η·g, for each gradient of this layer.
+            for g in layer.gradients() {
+                if self.velocity.len() == k {
+                    self.velocity.push(ArrayD::zeros(g.raw_dim()));
+                }
+                let v = &mut self.velocity[k];
+                if v.shape() != g.shape() {
+                    *v = ArrayD::zeros(g.raw_dim()); // the layer changed shape
+                }
+                v.zip_mut_with(&g, |v, &g| *v = mu * *v - lr * g);
+                k += 1;
+            }
+            // θ ← θ + v, for each parameter, in the same order.
+            for (j, mut theta) in layer.parameters_mut().into_iter().enumerate() {
+                let v = self
+                    .velocity
+                    .get(first + j)
+                    .filter(|v| v.shape() == theta.shape());
+                let v = v.ok_or_else(|| {
+                    NetError::shape("gradient of a parameter", theta.shape(), &[])
+                })?;
+                theta += v;
+            }
+        }
+        Ok(())
+    }
+    // ANCHOR_END: step
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dense::Dense;
+    use ch00_toolbox::seeded_rng;
+    use ch04_backprop::Activation;
+    use ndarray::array;
+
+    fn one_layer() -> Vec<Box<dyn Layer>> {
+        let mut d = Dense::new(1, Activation::Identity);
+        d.build(&[2], &mut seeded_rng(0)).unwrap();
+        let core = d.core_mut().unwrap();
+        core.weights = array![[1.0f32], [2.0]];
+        vec![Box::new(d)]
+    }
+
+    /// Runs forward and backward with dL/dy = 1 on the input (1, 1):
+    /// the gradient is 1 for both weights and for the bias.
+    fn backprop_ones(layers: &mut [Box<dyn Layer>]) {
+        let x = array![[1.0f32, 1.0]];
+        layers[0].forward(x.view()).unwrap();
+        layers[0].backward(array![[1.0f32]].view()).unwrap();
+    }
+
+    fn weights(layers: &[Box<dyn Layer>]) -> Vec<f32> {
+        layers[0].parameters()[0].1.iter().copied().collect()
+    }
+
+    #[test]
+    fn plain_sgd_takes_a_step_against_the_gradient() {
+        let mut layers = one_layer();
+        let mut sgd = Sgd::new(0.1);
+        backprop_ones(&mut layers);
+        sgd.step(&mut layers).unwrap();
+        assert_eq!(weights(&layers), vec![0.9, 1.9]);
+        assert_eq!(
+            layers[0].parameters()[1]
+                .1
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![-0.1]
+        );
+    }
+
+    #[test]
+    fn momentum_accumulates_velocity() {
+        let mut layers = one_layer();
+        let mut sgd = Sgd::new(0.1).with_momentum(0.5);
+        backprop_ones(&mut layers);
+        sgd.step(&mut layers).unwrap(); // v = −0.1
+        backprop_ones(&mut layers);
+        sgd.step(&mut layers).unwrap(); // v = 0.5·(−0.1) − 0.1 = −0.15
+        let w = weights(&layers);
+        assert!((w[0] - (1.0 - 0.1 - 0.15)).abs() < 1e-6, "{w:?}");
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        assert!(Sgd::new(0.01).validate().is_ok());
+        assert!(Sgd::new(0.0).validate().is_err());
+        assert!(Sgd::new(f32::NAN).validate().is_err());
+        assert!(Sgd::new(0.01).with_momentum(1.0).validate().is_err());
+        assert!(Sgd::new(0.01).with_momentum(-0.1).validate().is_err());
+    }
+}

@@ -1,0 +1,396 @@
+//! `Sequential`: layers in a row, the output of each the input of the next.
+
+use ch00_toolbox::{SeededRng, seeded_rng};
+use ch04_backprop::NetError;
+use ndarray::{Array2, ArrayD, ArrayView, ArrayView2, ArrayViewD, Dimension};
+
+use crate::compile::{Compiled, LossKind, Metric};
+use crate::layer::{Layer, sample_size};
+use crate::optimizer::Sgd;
+use crate::summary::{Summary, SummaryRow};
+
+/// The loss and metrics of one batch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BatchResult {
+    /// The mean loss over the batch.
+    pub loss: f32,
+    /// The fraction of the batch classified correctly, when the model was
+    /// compiled with [`Metric::Accuracy`].
+    pub accuracy: Option<f32>,
+    /// The number of samples in the batch (to weight batch means).
+    pub samples: usize,
+}
+
+// ANCHOR: sequential
+/// A stack of layers trained together, in the manner of Keras' `Sequential`.
+#[derive(Debug)]
+pub struct Sequential {
+    name: String,
+    layers: Vec<Box<dyn Layer>>,
+    /// The name of each layer (`dense_1`) and the shape of one of its outputs.
+    names: Vec<String>,
+    output_shapes: Vec<Vec<usize>>,
+    /// The shape of one input sample, declared by the first layer.
+    input_shape: Option<Vec<usize>>,
+    /// Draws the initial weights of each layer as it is added.
+    rng: SeededRng,
+    compiled: Option<Compiled>,
+}
+// ANCHOR_END: sequential
+
+fn no_layers() -> NetError {
+    NetError::InvalidArgument("the model has no layers yet: add some first".into())
+}
+
+fn not_compiled() -> NetError {
+    NetError::InvalidArgument(
+        "the model is not compiled: call compile(loss, optimizer, metrics) first".into(),
+    )
+}
+
+impl Sequential {
+    /// An empty model whose layers will draw their initial weights from a
+    /// generator seeded with `seed`: the same seed, the same weights.
+    pub fn new(seed: u64) -> Sequential {
+        Sequential {
+            name: "sequential".into(),
+            layers: Vec::new(),
+            names: Vec::new(),
+            output_shapes: Vec::new(),
+            input_shape: None,
+            rng: seeded_rng(seed),
+            compiled: None,
+        }
+    }
+
+    /// The same model with another name (shown by `summary`).
+    pub fn named(mut self, name: impl Into<String>) -> Sequential {
+        self.name = name.into();
+        self
+    }
+
+    // ANCHOR: add
+    /// Builds `layer` on the output of the last layer (or on its declared
+    /// input shape, if it is the first) and appends it. Adding a layer undoes
+    /// `compile`. On error the model is unchanged.
+    pub fn add(&mut self, mut layer: impl Layer + 'static) -> Result<&mut Self, NetError> {
+        let input_shape = match (self.output_shapes.last(), layer.declared_input_shape()) {
+            (None, Some(declared)) => declared,
+            (None, None) => {
+                return Err(NetError::InvalidArgument(format!(
+                    "the first layer must declare its input shape, and this {} does not \
+                     (use Flatten::new([28, 28]) or Dense::new(..).with_inputs(n))",
+                    layer.kind()
+                )));
+            }
+            (Some(previous), Some(declared)) if sample_size(&declared) != sample_size(previous) => {
+                return Err(NetError::shape(
+                    "declared input of the new layer",
+                    previous,
+                    &declared,
+                ));
+            }
+            (Some(previous), _) => previous.clone(),
+        };
+        let output_shape = layer.build(&input_shape, &mut self.rng)?;
+        let kind = layer.kind();
+        let count = self.layers.iter().filter(|l| l.kind() == kind).count() + 1;
+        self.names.push(format!("{}_{count}", kind.to_lowercase()));
+        self.output_shapes.push(output_shape);
+        self.input_shape.get_or_insert(input_shape);
+        self.layers.push(Box::new(layer));
+        self.compiled = None;
+        Ok(self)
+    }
+    // ANCHOR_END: add
+
+    /// The model's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The number of layers.
+    pub fn len(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Whether the model has no layers.
+    pub fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+
+    /// The layers with their names, from input to output.
+    pub fn layers(&self) -> impl Iterator<Item = (&str, &dyn Layer)> {
+        self.names
+            .iter()
+            .map(String::as_str)
+            .zip(self.layers.iter().map(|l| l.as_ref()))
+    }
+
+    /// The layers, writable (for code that changes weights in place).
+    pub fn layers_mut(&mut self) -> &mut [Box<dyn Layer>] {
+        &mut self.layers
+    }
+
+    /// The shape of one input sample (`[28, 28]`), once a layer is added.
+    pub fn input_shape(&self) -> Option<&[usize]> {
+        self.input_shape.as_deref()
+    }
+
+    /// The shape of one output sample (`[10]`), once a layer is added.
+    pub fn output_shape(&self) -> Option<&[usize]> {
+        self.output_shapes.last().map(Vec::as_slice)
+    }
+
+    /// The number of parameters of all layers.
+    pub fn parameter_count(&self) -> usize {
+        self.layers.iter().map(|l| l.parameter_count()).sum()
+    }
+
+    // ANCHOR: summary
+    /// The table of layers, output shapes and parameter counts.
+    pub fn summary(&self) -> Summary {
+        let rows = self
+            .layers()
+            .zip(&self.output_shapes)
+            .map(|((name, layer), shape)| SummaryRow {
+                name: name.to_string(),
+                kind: layer.kind(),
+                output_shape: shape.clone(),
+                params: layer.parameter_count(),
+            })
+            .collect();
+        Summary {
+            model: self.name.clone(),
+            rows,
+        }
+    }
+    // ANCHOR_END: summary
+
+    // ANCHOR: compile
+    /// Fixes the loss, the optimizer and the metrics. Fails on an empty
+    /// model, on bad optimizer settings, and on cross-entropy without a
+    /// softmax at the end.
+    pub fn compile(
+        &mut self,
+        loss: LossKind,
+        optimizer: Sgd,
+        metrics: &[Metric],
+    ) -> Result<&mut Self, NetError> {
+        let last = self.layers.last().ok_or_else(no_layers)?;
+        optimizer.validate()?;
+        if loss == LossKind::SparseCategoricalCrossEntropy && !last.ends_with_softmax() {
+            return Err(NetError::InvalidArgument(format!(
+                "{} needs class probabilities: end the model with Dense::new(classes, Softmax)",
+                loss.name()
+            )));
+        }
+        self.compiled = Some(Compiled {
+            loss,
+            optimizer,
+            metrics: metrics.to_vec(),
+        });
+        Ok(self)
+    }
+    // ANCHOR_END: compile
+
+    /// What `compile` stored, if it was called.
+    pub fn compiled(&self) -> Option<&Compiled> {
+        self.compiled.as_ref()
+    }
+
+    /// What `compile` stored, writable (to change the learning rate, say).
+    pub fn compiled_mut(&mut self) -> Option<&mut Compiled> {
+        self.compiled.as_mut()
+    }
+
+    // ANCHOR: predict
+    /// The outputs for a batch of samples: class probabilities for a model
+    /// that ends with softmax. `x` holds one sample per entry of its first
+    /// axis, each of the model's input shape or flattened (`n × 28 × 28` or
+    /// `n × 784`).
+    pub fn predict<D: Dimension>(&self, x: ArrayView<f32, D>) -> Result<Array2<f32>, NetError> {
+        self.predict_rows(self.rows(&x)?.view(), false)
+    }
+    // ANCHOR_END: predict
+
+    /// Reshapes a batch of samples into a matrix with one row per sample,
+    /// without copying when it is already laid out row by row.
+    fn rows<'a, D: Dimension>(
+        &self,
+        x: &'a ArrayView<f32, D>,
+    ) -> Result<ndarray::CowArray<'a, f32, ndarray::Ix2>, NetError> {
+        let input = self.input_shape.as_ref().ok_or_else(no_layers)?;
+        let width = sample_size(input);
+        let shape = x.shape();
+        if shape.is_empty() || sample_size(&shape[1..]) != width {
+            let mut expected = vec![0];
+            expected.extend(input);
+            return Err(NetError::shape("input of the model", &expected, shape));
+        }
+        x.to_shape((shape[0], width))
+            .map_err(|e| NetError::InvalidArgument(format!("cannot reshape the input: {e}")))
+    }
+
+    /// The forward pass without caching, on a matrix of rows; `logits`
+    /// stops before a final softmax.
+    fn predict_rows(&self, x: ArrayView2<f32>, logits: bool) -> Result<Array2<f32>, NetError> {
+        let (last, body) = self.layers.split_last().ok_or_else(no_layers)?;
+        let mut a: Option<Array2<f32>> = None;
+        for layer in body {
+            let input = a.as_ref().map_or(x, |a| a.view());
+            a = Some(layer.predict(input)?);
+        }
+        let input = a.as_ref().map_or(x, |a| a.view());
+        if logits {
+            last.predict_logits(input)
+        } else {
+            last.predict(input)
+        }
+    }
+
+    // ANCHOR: train_on_batch
+    /// One step of training on a batch (`B` rows) and its labels: forward,
+    /// loss, backward, optimizer step. Returns the loss and metrics measured
+    /// on the batch *before* the step, as Keras reports them.
+    pub fn train_on_batch(
+        &mut self,
+        x: ArrayView2<f32>,
+        labels: &[u8],
+    ) -> Result<BatchResult, NetError> {
+        let compiled = self.compiled.as_mut().ok_or_else(not_compiled)?;
+        check_labels(&x, labels)?;
+        let logits = compiled.loss.uses_logits();
+        let (last, body) = self.layers.split_last_mut().ok_or_else(no_layers)?;
+        // Forward, remembering what backward needs.
+        let mut a: Option<Array2<f32>> = None;
+        for layer in body.iter_mut() {
+            let input = a.as_ref().map_or(x, |a| a.view());
+            a = Some(layer.forward(input)?);
+        }
+        let input = a.as_ref().map_or(x, |a| a.view());
+        let scores = if logits {
+            last.forward_logits(input)?
+        } else {
+            last.forward(input)?
+        };
+        let (loss, grad) = compiled.loss.value_and_gradient(scores.view(), labels)?;
+        let accuracy = accuracy_if_asked(&compiled.metrics, scores.view(), labels)?;
+        // Backward, from the loss to the first layer.
+        let mut g = if logits {
+            last.backward_logits(grad.view())?
+        } else {
+            last.backward(grad.view())?
+        };
+        for layer in body.iter_mut().rev() {
+            g = layer.backward(g.view())?;
+        }
+        compiled.optimizer.step(&mut self.layers)?;
+        Ok(BatchResult {
+            loss,
+            accuracy,
+            samples: labels.len(),
+        })
+    }
+    // ANCHOR_END: train_on_batch
+
+    /// The loss and metrics on a batch, without training.
+    pub fn test_on_batch(
+        &self,
+        x: ArrayView2<f32>,
+        labels: &[u8],
+    ) -> Result<BatchResult, NetError> {
+        let compiled = self.compiled.as_ref().ok_or_else(not_compiled)?;
+        check_labels(&x, labels)?;
+        let scores = self.predict_rows(x, compiled.loss.uses_logits())?;
+        let loss = compiled.loss.value(scores.view(), labels)?;
+        let accuracy = accuracy_if_asked(&compiled.metrics, scores.view(), labels)?;
+        Ok(BatchResult {
+            loss,
+            accuracy,
+            samples: labels.len(),
+        })
+    }
+
+    // ANCHOR: weights
+    /// Every learned tensor with its full name (`dense_1.weight`), from input
+    /// to output. Dense weights are `n_in × n_out`, as in Keras.
+    pub fn parameters(&self) -> Vec<(String, ArrayViewD<'_, f32>)> {
+        let mut out = Vec::new();
+        for (name, layer) in self.layers() {
+            for (short, tensor) in layer.parameters() {
+                out.push((format!("{name}.{short}"), tensor));
+            }
+        }
+        out
+    }
+
+    /// A copy of every learned tensor, in the order of [`Sequential::parameters`]
+    /// (Keras' `get_weights`).
+    pub fn get_weights(&self) -> Vec<ArrayD<f32>> {
+        self.parameters()
+            .into_iter()
+            .map(|(_, t)| t.to_owned())
+            .collect()
+    }
+
+    /// Replaces every learned tensor (Keras' `set_weights`). The list must
+    /// match [`Sequential::parameters`] in length and shapes; on error
+    /// nothing is changed.
+    pub fn set_weights(&mut self, weights: &[ArrayD<f32>]) -> Result<(), NetError> {
+        let params = self.parameters();
+        if params.len() != weights.len() {
+            return Err(NetError::shape(
+                "list of weight tensors",
+                &[params.len()],
+                &[weights.len()],
+            ));
+        }
+        for ((name, p), w) in params.iter().zip(weights) {
+            if p.shape() != w.shape() {
+                return Err(NetError::shape(
+                    format!("weights for {name}"),
+                    p.shape(),
+                    w.shape(),
+                ));
+            }
+        }
+        let mut given = weights.iter();
+        for layer in &mut self.layers {
+            for mut p in layer.parameters_mut() {
+                if let Some(w) = given.next() {
+                    p.assign(w);
+                }
+            }
+        }
+        Ok(())
+    }
+    // ANCHOR_END: weights
+}
+
+/// One label per row.
+fn check_labels(x: &ArrayView2<f32>, labels: &[u8]) -> Result<(), NetError> {
+    if x.nrows() == 0 {
+        return Err(NetError::EmptyBatch);
+    }
+    if labels.len() != x.nrows() {
+        return Err(NetError::shape(
+            "labels (one per sample)",
+            &[x.nrows()],
+            &[labels.len()],
+        ));
+    }
+    Ok(())
+}
+
+fn accuracy_if_asked(
+    metrics: &[Metric],
+    scores: ArrayView2<f32>,
+    labels: &[u8],
+) -> Result<Option<f32>, NetError> {
+    if metrics.contains(&Metric::Accuracy) {
+        Ok(Some(Metric::Accuracy.compute(scores, labels)?))
+    } else {
+        Ok(None)
+    }
+}
