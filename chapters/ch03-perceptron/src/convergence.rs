@@ -15,6 +15,8 @@
 use ndarray::{Array1, ArrayView1, ArrayView2};
 
 use crate::PerceptronError;
+use crate::perceptron::Perceptron;
+use crate::tlu::StepFunction;
 
 // ANCHOR: radius_margin
 /// \\(R\\): the length of the longest sample once the constant input 1 has
@@ -79,6 +81,23 @@ pub struct Separator {
     pub margin: f32,
     /// No separator has a margin above this.
     pub upper_bound: f32,
+}
+
+impl Separator {
+    /// This separator as a one-unit Heaviside perceptron, to classify with.
+    pub fn perceptron(&self) -> Result<Perceptron, PerceptronError> {
+        let n = self.weights.len();
+        let weights = self
+            .weights
+            .clone()
+            .into_shape_with_order((n, 1))
+            .map_err(|e| PerceptronError::InvalidArgument(e.to_string()))?;
+        Perceptron::from_parameters(
+            weights,
+            Array1::from_elem(1, self.bias),
+            StepFunction::Heaviside,
+        )
+    }
 }
 
 /// Searches for the separator with the widest margin.

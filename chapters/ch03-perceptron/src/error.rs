@@ -59,7 +59,10 @@ impl fmt::Display for PerceptronError {
                 allowed[0], allowed[1]
             ),
             PerceptronError::NonFiniteInput { row, column } => {
-                write!(f, "input at row {row}, column {column} is not a finite number")
+                write!(
+                    f,
+                    "input at row {row}, column {column} is not a finite number"
+                )
             }
             PerceptronError::EmptyBatch => write!(f, "the batch has no samples"),
             PerceptronError::InvalidArgument(message) => write!(f, "invalid argument: {message}"),

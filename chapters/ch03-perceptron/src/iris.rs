@@ -164,7 +164,10 @@ impl Iris {
         if species.len() != count {
             return Err(IrisError {
                 line: 1,
-                message: format!("the header promises {count} flowers, found {}", species.len()),
+                message: format!(
+                    "the header promises {count} flowers, found {}",
+                    species.len()
+                ),
             });
         }
         let features = Array2::from_shape_vec((count, 4), values).map_err(|e| IrisError {
@@ -213,13 +216,21 @@ impl Iris {
     pub fn one_vs_rest_all(&self, step: StepFunction) -> Array2<f32> {
         let [off, on] = step.outputs();
         Array2::from_shape_fn((self.len(), 3), |(i, j)| {
-            if self.species[i].index() == j { on } else { off }
+            if self.species[i].index() == j {
+                on
+            } else {
+                off
+            }
         })
     }
 
     /// The flowers at `indices`, in that order (indices past the end are skipped).
     pub fn select(&self, indices: &[usize]) -> Iris {
-        let idx: Vec<usize> = indices.iter().copied().filter(|&i| i < self.len()).collect();
+        let idx: Vec<usize> = indices
+            .iter()
+            .copied()
+            .filter(|&i| i < self.len())
+            .collect();
         Iris {
             features: self.features.select(Axis(0), &idx),
             species: idx.iter().map(|&i| self.species[i]).collect(),
@@ -255,10 +266,27 @@ mod tests {
         assert_eq!(iris.len(), 150);
         assert_eq!(iris.features.shape(), &[150, 4]);
         for s in Species::ALL {
-            assert_eq!(iris.is(s).iter().filter(|&&b| b).count(), 50, "{}", s.name());
+            assert_eq!(
+                iris.is(s).iter().filter(|&&b| b).count(),
+                50,
+                "{}",
+                s.name()
+            );
         }
         assert_eq!(iris.species[0], Species::Setosa);
         assert_eq!(iris.species[149], Species::Virginica);
+    }
+
+    #[test]
+    fn the_embedded_file_is_the_documented_one_byte_for_byte() {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(CSV.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "f13ffa8fdd56fd8e6c8d16d4081a3fbd3114bcd0aae4256c43205169cd9d1449"
+        );
+        assert_eq!(CSV.len(), 2734);
     }
 
     #[test]
@@ -275,7 +303,10 @@ mod tests {
         let p = iris.petals();
         assert_eq!(p.shape(), &[150, 2]);
         assert_eq!(p.row(0).to_vec(), vec![1.4, 0.2]);
-        assert_eq!(iris.columns(&[Feature::SepalWidth]).row(0).to_vec(), vec![3.5]);
+        assert_eq!(
+            iris.columns(&[Feature::SepalWidth]).row(0).to_vec(),
+            vec![3.5]
+        );
     }
 
     #[test]

@@ -33,6 +33,48 @@ fn argmax(row: ArrayView1<f32>) -> usize {
 }
 // ANCHOR_END: predict_classes
 
+/// How the accuracies moved during one-vs-rest training: see
+/// [`fit_with_history`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccuracyHistory {
+    /// After each epoch, the accuracy of each unit on its own question
+    /// ("this class or not"): one vector per epoch.
+    pub per_unit: Vec<Vec<f32>>,
+    /// After each epoch, the accuracy of the class named by the largest net
+    /// input.
+    pub combined: Vec<f32>,
+}
+
+// ANCHOR: fit_with_history
+/// Trains a one-vs-rest layer for exactly `epochs` epochs (no early stop)
+/// and measures both accuracies on `x` after every epoch. `targets` has one
+/// column per class, `classes` the true class of each sample.
+pub fn fit_with_history(
+    perceptron: &mut Perceptron,
+    x: ArrayView2<f32>,
+    targets: ArrayView2<f32>,
+    classes: &[usize],
+    epochs: usize,
+    learning_rate: f32,
+    seed: u64,
+) -> Result<AccuracyHistory, PerceptronError> {
+    let mut rng = ch00_toolbox::seeded_rng(seed);
+    let mut history = AccuracyHistory {
+        per_unit: Vec::with_capacity(epochs),
+        combined: Vec::with_capacity(epochs),
+    };
+    for _ in 0..epochs {
+        perceptron.fit_epoch(x, targets, learning_rate, &mut rng)?;
+        let per_unit = perceptron.accuracy_per_output(x, targets)?;
+        history.per_unit.push(per_unit.to_vec());
+        history
+            .combined
+            .push(accuracy(&predict_classes(perceptron, x)?, classes)?);
+    }
+    Ok(history)
+}
+// ANCHOR_END: fit_with_history
+
 /// The fraction of `predicted` classes that equal `truth`.
 pub fn accuracy(predicted: &[usize], truth: &[usize]) -> Result<f32, PerceptronError> {
     if predicted.len() != truth.len() {
@@ -93,6 +135,19 @@ mod tests {
             confusion(&classes, &[0, 2, 2], 3).unwrap(),
             vec![vec![1, 0, 0], vec![0, 0, 0], vec![0, 1, 1]]
         );
+    }
+
+    #[test]
+    fn the_history_has_one_entry_per_epoch_and_unit() {
+        let x = array![[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+        // Class 0: x2 = 0; class 1: x2 = 1. Both questions are separable.
+        let t = array![[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]];
+        let mut p = Perceptron::new(2, 2, StepFunction::Heaviside).unwrap();
+        let h = fit_with_history(&mut p, x.view(), t.view(), &[0, 1, 0, 1], 20, 1.0, 0).unwrap();
+        assert_eq!(h.per_unit.len(), 20);
+        assert_eq!(h.per_unit[19], vec![1.0, 1.0]);
+        assert_eq!(h.combined[19], 1.0);
+        assert!(fit_with_history(&mut p, x.view(), t.view(), &[0, 1], 2, 1.0, 0).is_err());
     }
 
     #[test]

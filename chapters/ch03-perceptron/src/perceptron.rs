@@ -186,9 +186,7 @@ impl Perceptron {
         let answers = self.predict(x)?;
         self.check_targets(y, x.nrows())?;
         let right = (&answers - &y).mapv(|d| if d == 0.0 { 1.0 } else { 0.0 });
-        right
-            .mean_axis(Axis(0))
-            .ok_or(PerceptronError::EmptyBatch)
+        right.mean_axis(Axis(0)).ok_or(PerceptronError::EmptyBatch)
     }
 
     // ANCHOR: learn_one
@@ -284,8 +282,10 @@ impl Perceptron {
                 break;
             }
         }
-        let views: Vec<ArrayView2<usize>> =
-            history.iter().map(|m| m.view().insert_axis(Axis(0))).collect();
+        let views: Vec<ArrayView2<usize>> = history
+            .iter()
+            .map(|m| m.view().insert_axis(Axis(0)))
+            .collect();
         let mistakes = ndarray::concatenate(Axis(0), &views)
             .map_err(|e| PerceptronError::InvalidArgument(e.to_string()))?;
         Ok(TrainReport {
@@ -326,8 +326,7 @@ impl Perceptron {
             });
         }
         let allowed = self.step.outputs();
-        if let Some(((row, column), &value)) =
-            y.indexed_iter().find(|(_, v)| !allowed.contains(v))
+        if let Some(((row, column), &value)) = y.indexed_iter().find(|(_, v)| !allowed.contains(v))
         {
             return Err(PerceptronError::InvalidTarget {
                 row,
@@ -492,11 +491,18 @@ mod tests {
             PerceptronError::NonFiniteInput { row: 0, column: 1 }
         );
         let empty = Array2::<f32>::zeros((0, 2));
-        assert_eq!(p.predict(empty.view()).unwrap_err(), PerceptronError::EmptyBatch);
+        assert_eq!(
+            p.predict(empty.view()).unwrap_err(),
+            PerceptronError::EmptyBatch
+        );
         assert!(Perceptron::new(0, 1, StepFunction::Sign).is_err());
         assert!(
-            Perceptron::from_parameters(Array2::zeros((2, 2)), Array1::zeros(3), StepFunction::Sign)
-                .is_err()
+            Perceptron::from_parameters(
+                Array2::zeros((2, 2)),
+                Array1::zeros(3),
+                StepFunction::Sign
+            )
+            .is_err()
         );
         // Nothing was learned from the bad calls.
         assert_eq!(p, Perceptron::new(2, 1, StepFunction::Heaviside).unwrap());

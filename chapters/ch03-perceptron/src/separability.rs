@@ -88,11 +88,12 @@ fn solve(mut a: Vec<Vec<f64>>) -> Option<Array1<f64>> {
             return None;
         }
         a.swap(col, pivot);
-        for r in 0..n {
+        let pivot_row = a[col].clone();
+        for (r, row) in a.iter_mut().enumerate() {
             if r != col {
-                let f = a[r][col] / a[col][col];
-                for c in col..=n {
-                    a[r][c] -= f * a[col][c];
+                let f = row[col] / pivot_row[col];
+                for (v, p) in row.iter_mut().zip(&pivot_row).skip(col) {
+                    *v -= f * p;
                 }
             }
         }
@@ -137,6 +138,9 @@ mod tests {
         assert_eq!(point_in_triangle(zeros.view(), ones.view()).unwrap(), None);
         let b = array![[0.0, 0.0], [4.0, 0.0], [0.0, 4.0], [9.0, 9.0]];
         let a = array![[5.0, 5.0], [1.0, 1.0]];
-        assert_eq!(point_in_triangle(a.view(), b.view()).unwrap(), Some((1, [0, 1, 2])));
+        assert_eq!(
+            point_in_triangle(a.view(), b.view()).unwrap(),
+            Some((1, [0, 1, 2]))
+        );
     }
 }

@@ -53,12 +53,33 @@ pub fn correct_after_each_epoch(
     let mut correct = Vec::with_capacity(epochs);
     for _ in 0..epochs {
         perceptron.fit_epoch(x.view(), y.view(), learning_rate, &mut rng)?;
-        let right = perceptron.predict(x.view())?;
-        correct.push(right.iter().zip(&y).filter(|(a, b)| a == b).count());
+        let answers = perceptron.predict(x.view())?;
+        correct.push(answers.iter().zip(&y).filter(|(a, b)| a == b).count());
     }
     Ok(correct)
 }
 // ANCHOR_END: correct_per_epoch
+
+/// Like [`correct_after_each_epoch`], but also keeps a copy of the
+/// perceptron after each epoch, to draw where its boundary went.
+pub fn snapshots(
+    perceptron: &mut Perceptron,
+    epochs: usize,
+    learning_rate: f32,
+    seed: u64,
+) -> Result<Vec<(usize, Perceptron)>, PerceptronError> {
+    let x = inputs();
+    let y = targets_for(perceptron.step);
+    let mut rng = ch00_toolbox::seeded_rng(seed);
+    let mut states = Vec::with_capacity(epochs);
+    for _ in 0..epochs {
+        perceptron.fit_epoch(x.view(), y.view(), learning_rate, &mut rng)?;
+        let answers = perceptron.predict(x.view())?;
+        let correct = answers.iter().zip(&y).filter(|(a, b)| a == b).count();
+        states.push((correct, perceptron.clone()));
+    }
+    Ok(states)
+}
 
 #[cfg(test)]
 mod tests {
@@ -72,7 +93,21 @@ mod tests {
             let differ = x[[i, 0]] != x[[i, 1]];
             assert_eq!(y[[i, 0]] == 1.0, differ);
         }
-        assert_eq!(targets_for(StepFunction::Sign).column(0).to_vec(), vec![-1.0, 1.0, 1.0, -1.0]);
+        assert_eq!(
+            targets_for(StepFunction::Sign).column(0).to_vec(),
+            vec![-1.0, 1.0, 1.0, -1.0]
+        );
+    }
+
+    #[test]
+    fn snapshots_count_like_the_plain_run() {
+        let mut a = Perceptron::new(2, 1, StepFunction::Heaviside).unwrap();
+        let mut b = a.clone();
+        let counts = correct_after_each_epoch(&mut a, 30, 0.1, 5).unwrap();
+        let states = snapshots(&mut b, 30, 0.1, 5).unwrap();
+        let from_states: Vec<usize> = states.iter().map(|(c, _)| *c).collect();
+        assert_eq!(counts, from_states);
+        assert_eq!(states.last().unwrap().1, a);
     }
 
     #[test]

@@ -1,0 +1,149 @@
+//! Prints every number chapter 3 quotes:
+//! `cargo run -p ch03-perceptron --example numbers`.
+
+use ch03_perceptron::convergence::{novikoff_bound, radius, widest_margin};
+use ch03_perceptron::multiclass::{accuracy, confusion, predict_classes};
+use ch03_perceptron::{Feature, Iris, Perceptron, Species, StepFunction, TrainConfig, xor};
+use ndarray::array;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let iris = Iris::load();
+    let step = StepFunction::Heaviside;
+
+    println!("== Setosa against the rest, petal length and width ==");
+    let x = iris.petals();
+    let y = iris.one_vs_rest_targets(Species::Setosa, step);
+    let config = TrainConfig {
+        learning_rate: 0.1,
+        max_epochs: 100,
+        seed: 42,
+    };
+    let mut p = Perceptron::new(2, 1, step)?;
+    let report = p.fit(x.view(), y.view(), &config)?;
+    println!(
+        "seed 42: {} epochs, mistakes per epoch {:?}, converged: {}",
+        report.epochs(),
+        report.mistakes_per_epoch(),
+        report.converged
+    );
+    println!("weights {}, bias {}", p.weights.column(0), p.bias[0]);
+    println!("training accuracy {}", p.accuracy(x.view(), y.view())?);
+    let flower = array![[2.0f32, 0.5]];
+    println!(
+        "net input for petals 2 cm x 0.5 cm: {:.3} -> setosa? {}",
+        p.net_input(flower.view())?[[0, 0]],
+        p.predict(flower.view())?[[0, 0]] == 1.0
+    );
+    let mut says_setosa = 0;
+    let mut epochs = Vec::new();
+    for seed in 0..100 {
+        let mut q = Perceptron::new(2, 1, step)?;
+        let r = q.fit(x.view(), y.view(), &TrainConfig { seed, ..config })?;
+        epochs.push(r.epochs());
+        if q.predict(flower.view())?[[0, 0]] == 1.0 {
+            says_setosa += 1;
+        }
+    }
+    println!(
+        "seeds 0..100: epochs from {} to {}; the new flower is called setosa by {says_setosa} of 100",
+        epochs.iter().min().unwrap_or(&0),
+        epochs.iter().max().unwrap_or(&0)
+    );
+
+    println!("\n== Novikoff's bound ==");
+    for features in [
+        [Feature::PetalLength, Feature::PetalWidth],
+        [Feature::SepalLength, Feature::SepalWidth],
+    ] {
+        let x = iris.columns(&features);
+        let r = radius(x.view());
+        let s = widest_margin(x.view(), &iris.is(Species::Setosa), 100_000)?;
+        let bound = novikoff_bound(r, s.margin).unwrap_or(f32::NAN);
+        let mut most = 0;
+        for seed in 0..10 {
+            let mut q = Perceptron::new(2, 1, step)?;
+            let rep = q.fit(
+                x.view(),
+                y.view(),
+                &TrainConfig {
+                    max_epochs: 5000,
+                    seed,
+                    ..config
+                },
+            )?;
+            most = most.max(rep.total_mistakes());
+        }
+        println!(
+            "{} and {}: R = {r:.3}, widest margin between {:.4} and {:.4}, bound (R/γ)² = {bound:.0}, most mistakes over seeds 0..10 = {most}",
+            features[0].name(),
+            features[1].name(),
+            s.margin,
+            s.upper_bound
+        );
+    }
+
+    println!("\n== One-vs-rest, three units, learning rate 0.1, seed 42 ==");
+    let truth: Vec<usize> = iris.species.iter().map(|s| s.index()).collect();
+    for (name, features) in [
+        (
+            "petal length and width",
+            vec![Feature::PetalLength, Feature::PetalWidth],
+        ),
+        ("all four features", Feature::ALL.to_vec()),
+    ] {
+        let x = iris.columns(&features);
+        let y = iris.one_vs_rest_all(step);
+        for epochs in [10, 100, 1000] {
+            let mut p = Perceptron::new(features.len(), 3, step)?;
+            let config = TrainConfig {
+                learning_rate: 0.1,
+                max_epochs: epochs,
+                seed: 42,
+            };
+            let rep = p.fit(x.view(), y.view(), &config)?;
+            let per_unit = p.accuracy_per_output(x.view(), y.view())?;
+            let classes = predict_classes(&p, x.view())?;
+            let clean: Vec<bool> = (0..3)
+                .map(|j| rep.mistakes.column(j).iter().any(|&m| m == 0))
+                .collect();
+            println!(
+                "{name}, {epochs:4} epochs: per unit {per_unit:.3}, a clean epoch per unit {clean:?}, three species {:.3}",
+                accuracy(&classes, &truth)?
+            );
+            if epochs == 100 {
+                println!(
+                    "    confusion (rows true, columns predicted): {:?}",
+                    confusion(&classes, &truth, 3)?
+                );
+            }
+        }
+        let (train, test) = iris.split(10, 42);
+        let mut p = Perceptron::new(features.len(), 3, step)?;
+        let (xtr, xte) = (train.columns(&features), test.columns(&features));
+        let config = TrainConfig {
+            learning_rate: 0.1,
+            max_epochs: 100,
+            seed: 42,
+        };
+        p.fit(xtr.view(), train.one_vs_rest_all(step).view(), &config)?;
+        let classes_of =
+            |set: &Iris| -> Vec<usize> { set.species.iter().map(|s| s.index()).collect() };
+        println!(
+            "{name}, 120 train / 30 test flowers, 100 epochs: train {:.3}, test {:.3}",
+            accuracy(&predict_classes(&p, xtr.view())?, &classes_of(&train))?,
+            accuracy(&predict_classes(&p, xte.view())?, &classes_of(&test))?
+        );
+    }
+
+    println!("\n== XOR ==");
+    let mut best = 0;
+    for seed in 0..5 {
+        for learning_rate in [0.01, 0.1, 1.0, 10.0] {
+            let mut p = Perceptron::new(2, 1, step)?;
+            let correct = xor::correct_after_each_epoch(&mut p, 1000, learning_rate, seed)?;
+            best = best.max(correct.iter().copied().max().unwrap_or(0));
+        }
+    }
+    println!("most points right after any of 1000 epochs, 5 seeds, 4 learning rates: {best} of 4");
+    Ok(())
+}
