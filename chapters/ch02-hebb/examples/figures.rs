@@ -1,0 +1,61 @@
+//! Regenerates the figures of chapter 2 and prints the numbers the page
+//! quotes: `cargo run -p ch02-hebb --example figures`.
+
+use ch00_toolbox::figure::{figures_dir, save_svg};
+use ch02_hebb::experiments::{CloudSettings, capacity, run_cloud};
+use ch02_hebb::figures::{alignment, draw_capacity, draw_growth, draw_oja_direction};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = figures_dir(env!("CARGO_MANIFEST_DIR"), "ch02-hebb");
+
+    let run = run_cloud(&CloudSettings::default())?;
+    let (hebb_norms, oja_norms) = (run.hebb.norms(), run.oja.norms());
+    let e1 = run.eigenvector.view();
+    println!("covariance:\n{:.4}", run.covariance);
+    println!("λ₁ = {:.4}, e₁ = {:.4}", run.eigenvalue, run.eigenvector);
+    for t in [0, 100, 250, 500, 1000] {
+        println!(
+            "step {t:>4}: ‖w‖ Hebb {:>10.4e}  Oja {:.4}   |cos| Hebb {:.4}  Oja {:.4}",
+            hebb_norms[t],
+            oja_norms[t],
+            alignment(&run.hebb, e1)?[t],
+            alignment(&run.oja, e1)?[t],
+        );
+    }
+    println!("Oja ends at w = {:.4}", run.oja.last());
+    let long = run_cloud(&CloudSettings {
+        epochs: 5,
+        ..CloudSettings::default()
+    })?;
+    println!(
+        "over 5 passes, plain Hebb overflows f32 at step {:?}; Oja ends at ‖w‖ = {:.4}",
+        long.hebb.overflow_at,
+        long.oja.norms().last().copied().unwrap_or(f32::NAN)
+    );
+
+    let path = dir.join("weight-growth.svg");
+    save_svg(&path, (1000, 440), |a| {
+        draw_growth(a, &run.hebb, &run.oja, e1)
+    })?;
+    println!("wrote {}", path.display());
+    let path = dir.join("oja-direction.svg");
+    save_svg(&path, (780, 640), |a| {
+        draw_oja_direction(a, run.data.view(), &run.oja, e1)
+    })?;
+    println!("wrote {}", path.display());
+
+    let curve = capacity(6, 128, 10)?;
+    for p in curve
+        .iter()
+        .filter(|p| [1, 8, 16, 32, 64, 128].contains(&p.pairs))
+    {
+        println!(
+            "P = {:>3}: random keys {:.4}, orthogonal keys {:?}",
+            p.pairs, p.random_keys, p.orthogonal_keys
+        );
+    }
+    let path = dir.join("association-capacity.svg");
+    save_svg(&path, (840, 460), |a| draw_capacity(a, &curve, 64))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! What can go wrong when a learning rule meets its data.
+
+use std::fmt;
+
+use ch00_toolbox::arrays::ShapeError;
+
+/// Why a Hebbian computation refused its input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HebbError {
+    /// Two arrays whose shapes do not fit together (the shapes are named).
+    Shape(ShapeError),
+    /// A computation that needs at least one sample was given none.
+    EmptyData,
+    /// A number outside its allowed range, with the reason.
+    InvalidArgument(String),
+}
+
+impl fmt::Display for HebbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Shape(e) => e.fmt(f),
+            Self::EmptyData => write!(f, "no samples: at least one row of data is needed"),
+            Self::InvalidArgument(message) => write!(f, "invalid argument: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for HebbError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Shape(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ShapeError> for HebbError {
+    fn from(e: ShapeError) -> Self {
+        Self::Shape(e)
+    }
+}
+
+/// An error unless `left` and `right` have the same shape.
+pub(crate) fn same_shape(
+    what: &'static str,
+    left: &[usize],
+    right: &[usize],
+) -> Result<(), HebbError> {
+    if left != right {
+        return Err(ShapeError {
+            what,
+            left: left.to_vec(),
+            right: right.to_vec(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// An error unless the learning rate is a positive finite number.
+pub(crate) fn check_rate(eta: f32) -> Result<(), HebbError> {
+    if !(eta.is_finite() && eta > 0.0) {
+        return Err(HebbError::InvalidArgument(format!(
+            "the learning rate must be positive and finite, not {eta}"
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! The first principal component of 2-D data, in closed form: the yardstick
+//! that Oja's rule is measured against.
+
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, array};
+
+use crate::error::{HebbError, same_shape};
+
+// ANCHOR: center
+/// The data with each column's mean subtracted, so that every feature
+/// averages to zero.
+pub fn center(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
+    let mean = data.mean_axis(Axis(0)).ok_or(HebbError::EmptyData)?;
+    Ok(&data - &mean)
+}
+// ANCHOR_END: center
+
+// ANCHOR: covariance
+/// The covariance matrix \\(C = \tfrac{1}{n} \sum\_k (\mathbf{x}\_k - \bar{\mathbf{x}})(\mathbf{x}\_k - \bar{\mathbf{x}})^\top\\)
+/// of the rows of `data`, as a `d × d` matrix.
+pub fn covariance(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
+    let centred = center(data)?;
+    Ok(centred.t().dot(&centred) / data.nrows() as f32)
+}
+// ANCHOR_END: covariance
+
+// ANCHOR: leading_eigenvector
+/// The largest eigenvalue of a symmetric 2 × 2 matrix and its unit
+/// eigenvector, in closed form.
+///
+/// For \\(C = \begin{pmatrix} a & b \\\\ b & d \end{pmatrix}\\) the eigenvalues are
+/// \\(\tfrac{a+d}{2} \pm \sqrt{(\tfrac{a-d}{2})^2 + b^2}\\), and the leading
+/// eigenvector points at the angle \\(\varphi = \tfrac12 \operatorname{atan2}(2b,\, a-d)\\).
+pub fn leading_eigenvector_2x2(c: ArrayView2<f32>) -> Result<(f32, Array1<f32>), HebbError> {
+    same_shape("a 2 × 2 covariance", c.shape(), &[2, 2])?;
+    let (a, b, d) = (c[[0, 0]], c[[0, 1]], c[[1, 1]]);
+    if !(a.is_finite() && b.is_finite() && d.is_finite())
+        || (b - c[[1, 0]]).abs() > 1e-5 * b.abs().max(1.0)
+    {
+        return Err(HebbError::InvalidArgument(format!(
+            "not a finite symmetric matrix: {c}"
+        )));
+    }
+    let (mid, half_gap) = ((a + d) / 2.0, ((a - d) / 2.0).hypot(b));
+    if half_gap == 0.0 {
+        return Err(HebbError::InvalidArgument(
+            "the two eigenvalues are equal: every direction is a principal direction".into(),
+        ));
+    }
+    let phi = 0.5 * (2.0 * b).atan2(a - d);
+    Ok((mid + half_gap, array![phi.cos(), phi.sin()]))
+}
+// ANCHOR_END: leading_eigenvector
+
+/// The cosine of the angle between two vectors. Its absolute value is 1
+/// when they lie on the same line, whichever way they point.
+pub fn cosine(u: ArrayView1<f32>, v: ArrayView1<f32>) -> Result<f32, HebbError> {
+    same_shape("cosine of two vectors", u.shape(), v.shape())?;
+    let norms = u.dot(&u).sqrt() * v.dot(&v).sqrt();
+    if norms == 0.0 || !norms.is_finite() {
+        return Err(HebbError::InvalidArgument(
+            "a zero or non-finite vector has no direction".into(),
+        ));
+    }
+    Ok(u.dot(&v) / norms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_closed_form_satisfies_c_v_equals_lambda_v() {
+        for c in [
+            array![[4.0f32, 1.5], [1.5, 1.0]],
+            array![[1.0f32, -2.0], [-2.0, 3.0]],
+            array![[2.0f32, 0.0], [0.0, 5.0]],
+            array![[5.0f32, 0.0], [0.0, 2.0]],
+        ] {
+            let (lambda, v) = leading_eigenvector_2x2(c.view()).unwrap();
+            let cv = c.dot(&v);
+            assert!((&cv - &(&v * lambda)).iter().all(|e| e.abs() < 1e-5), "{c}");
+            assert!((v.dot(&v) - 1.0).abs() < 1e-6);
+            // It is the larger eigenvalue: trace minus it is the smaller one.
+            assert!(lambda >= c[[0, 0]] + c[[1, 1]] - lambda);
+        }
+    }
+
+    #[test]
+    fn covariance_of_a_known_set() {
+        let data = array![[1.0f32, 2.0], [3.0, 6.0]];
+        // Centred: (−1, −2), (1, 2): covariance [[1, 2], [2, 4]].
+        assert_eq!(
+            covariance(data.view()).unwrap(),
+            array![[1.0, 2.0], [2.0, 4.0]]
+        );
+    }
+
+    #[test]
+    fn degenerate_inputs_are_errors() {
+        assert!(leading_eigenvector_2x2(array![[1.0f32, 0.0], [0.0, 1.0]].view()).is_err());
+        assert!(leading_eigenvector_2x2(array![[1.0f32, 2.0], [0.0, 1.0]].view()).is_err());
+        assert!(leading_eigenvector_2x2(Array2::<f32>::eye(3).view()).is_err());
+        assert!(covariance(Array2::<f32>::zeros((0, 2)).view()).is_err());
+        assert!(cosine(array![0.0f32, 0.0].view(), array![1.0, 0.0].view()).is_err());
+    }
+
+    #[test]
+    fn cosine_ignores_length_but_not_sign() {
+        let c = cosine(array![2.0f32, 0.0].view(), array![-5.0, 0.0].view()).unwrap();
+        assert_eq!(c, -1.0);
+    }
+}
