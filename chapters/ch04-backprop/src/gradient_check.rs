@@ -91,7 +91,6 @@ impl GradientCheck {
     }
 }
 
-// ANCHOR: check_gradients
 /// Compares backpropagation's gradient of `loss` on the batch `(x, y)` with
 /// central differences of step `epsilon`, for every weight and bias of `mlp`.
 /// The network itself is not changed: the work happens on a copy.
@@ -107,6 +106,7 @@ pub fn check_gradients(
             "epsilon must be positive and finite, got {epsilon}"
         )));
     }
+    // ANCHOR: check_gradients
     // Backprop's answer.
     let mut net = mlp.clone();
     let output = net.forward(x)?;
@@ -140,11 +140,14 @@ pub fn check_gradients(
             });
         }
     }
+    // ANCHOR_END: check_gradients
     Ok(GradientCheck {
         epsilon,
         comparisons,
     })
 }
+
+// ANCHOR: central_difference
 
 /// `(L(θ+ε) − L(θ−ε)) / 2ε` for the parameter `θ` that `param` points at;
 /// `θ` is put back exactly afterwards.
@@ -166,7 +169,7 @@ fn central_difference(
     let step = (original + epsilon) - (original - epsilon);
     Ok((plus? - minus?) / step)
 }
-// ANCHOR_END: check_gradients
+// ANCHOR_END: central_difference
 
 /// The step `ε` the chapter uses in f32: near the cube root of f32's machine
 /// epsilon (`1.2e-7`), where the truncation error (`∝ ε²`) and the rounding
