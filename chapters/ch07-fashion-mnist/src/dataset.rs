@@ -70,7 +70,25 @@ pub const FILES: [DataFile<'static>; 4] = [TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAG
 /// Where [`FashionMnist::load`] looks: the folder `FASHION_MNIST_DIR` names if
 /// it is set, else the cache `data/fashion-mnist/` at the root of the book.
 pub fn default_source() -> Source {
-    Source::from_env(ENV_VAR, default_cache_dir("fashion-mnist"))
+    Source::from_env(ENV_VAR, tidy(&default_cache_dir("fashion-mnist")))
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system (the folder may not
+/// exist yet), so that messages show a readable path.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Fashion-MNIST in memory: the 60 000 training and 10 000 test samples.

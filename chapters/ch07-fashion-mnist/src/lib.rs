@@ -12,7 +12,9 @@
 //!   hand, with an error naming the file for every way a file can be broken;
 //! - [`split`]: images kept as the bytes they are, flattened without a copy,
 //!   and scaled to \[0, 1\] either all at once or one mini-batch at a time;
-//! - [`classes`]: the ten class names.
+//! - [`classes`]: the ten class names;
+//! - [`figures`]: a grid of samples, the class counts and each class's mean
+//!   image.
 //!
 //! ```no_run
 //! use ch07_fashion_mnist::{CLASS_NAMES, FashionMnist};
@@ -27,6 +29,7 @@
 pub mod classes;
 pub mod dataset;
 pub mod error;
+pub mod figures;
 pub mod idx;
 pub mod split;
 
