@@ -8,9 +8,7 @@
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip, s};
 use rand::Rng;
 
-use ch00_toolbox::arrays::ShapeError;
-
-use crate::error::{HebbError, check_rate, same_shape};
+use crate::error::{HebbError, check_rate, mismatch, same_shape};
 
 /// A linear associator: one layer of linear neurons with weights learned by
 /// Hebb's rule from pairs (key `x`, value `y`).
@@ -66,23 +64,9 @@ impl LinearAssociator {
     /// bipolar key recalls its own value at full strength. The result is
     /// \\(W = \tfrac1n X^\top Y\\), the sum of the pairs' outer products.
     pub fn learn(keys: ArrayView2<f32>, values: ArrayView2<f32>) -> Result<Self, HebbError> {
-        if keys.nrows() != values.nrows() {
-            let (what, left, right) = (
-                "keys and values (one pair per row)",
-                keys.shape(),
-                values.shape(),
-            );
-            return Err(ShapeError {
-                what,
-                left: left.to_vec(),
-                right: right.to_vec(),
-            }
-            .into());
-        }
-        if keys.ncols() == 0 {
-            return Err(HebbError::InvalidArgument(
-                "keys need at least one entry".into(),
-            ));
+        if keys.nrows() != values.nrows() || keys.ncols() == 0 {
+            let what = "keys and values (one pair per row, keys not empty)";
+            return Err(mismatch(what, keys.shape(), values.shape()));
         }
         let mut memory = Self::new(keys.ncols(), values.ncols());
         let eta = 1.0 / keys.ncols() as f32;
@@ -97,13 +81,7 @@ impl LinearAssociator {
     /// What the associator answers to each key in the batch: `keys · W`.
     pub fn recall(&self, keys: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
         if keys.ncols() != self.weights.nrows() {
-            let (what, left, right) = ("keys · W", keys.shape(), self.weights.shape());
-            return Err(ShapeError {
-                what,
-                left: left.to_vec(),
-                right: right.to_vec(),
-            }
-            .into());
+            return Err(mismatch("keys · W", keys.shape(), self.weights.shape()));
         }
         Ok(keys.dot(&self.weights))
     }

@@ -40,6 +40,15 @@ impl From<ShapeError> for HebbError {
     }
 }
 
+/// The error for two shapes that do not fit together.
+pub(crate) fn mismatch(what: &'static str, left: &[usize], right: &[usize]) -> HebbError {
+    HebbError::Shape(ShapeError {
+        what,
+        left: left.to_vec(),
+        right: right.to_vec(),
+    })
+}
+
 /// An error unless `left` and `right` have the same shape.
 pub(crate) fn same_shape(
     what: &'static str,
@@ -47,12 +56,7 @@ pub(crate) fn same_shape(
     right: &[usize],
 ) -> Result<(), HebbError> {
     if left != right {
-        return Err(ShapeError {
-            what,
-            left: left.to_vec(),
-            right: right.to_vec(),
-        }
-        .into());
+        return Err(mismatch(what, left, right));
     }
     Ok(())
 }

@@ -42,17 +42,23 @@ pub struct Trajectory {
 impl Trajectory {
     /// The length \\(\lVert \mathbf{w} \rVert\\) after each update.
     pub fn norms(&self) -> Vec<f32> {
-        self.weights
-            .rows()
-            .into_iter()
-            .map(|w| w.dot(&w).sqrt())
-            .collect()
+        self.weights.rows().into_iter().map(norm).collect()
     }
 
     /// The last weight vector.
     pub fn last(&self) -> ArrayView1<'_, f32> {
         self.weights.row(self.weights.nrows() - 1)
     }
+}
+
+/// The Euclidean length of `v`, computed without overflow: the entries are
+/// scaled by the largest one first, so lengths near `f32::MAX` stay finite.
+pub fn norm(v: ArrayView1<f32>) -> f32 {
+    let largest = v.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    if largest == 0.0 || !largest.is_finite() {
+        return largest;
+    }
+    largest * v.iter().map(|x| (x / largest).powi(2)).sum::<f32>().sqrt()
 }
 
 // ANCHOR: train
@@ -97,6 +103,14 @@ pub fn train(
 mod tests {
     use super::*;
     use ndarray::array;
+
+    #[test]
+    fn norm_survives_huge_entries() {
+        assert_eq!(norm(array![3.0f32, 4.0].view()), 5.0);
+        assert_eq!(norm(array![0.0f32, 0.0].view()), 0.0);
+        let big = norm(array![3e37f32, 4e37].view());
+        assert!((big / 5e37 - 1.0).abs() < 1e-6);
+    }
 
     #[test]
     fn one_row_per_update_plus_the_start() {

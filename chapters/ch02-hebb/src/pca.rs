@@ -4,6 +4,7 @@
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, array};
 
 use crate::error::{HebbError, same_shape};
+use crate::learning::norm;
 
 // ANCHOR: center
 /// The data with each column's mean subtracted, so that every feature
@@ -55,13 +56,15 @@ pub fn leading_eigenvector_2x2(c: ArrayView2<f32>) -> Result<(f32, Array1<f32>),
 /// when they lie on the same line, whichever way they point.
 pub fn cosine(u: ArrayView1<f32>, v: ArrayView1<f32>) -> Result<f32, HebbError> {
     same_shape("cosine of two vectors", u.shape(), v.shape())?;
-    let norms = u.dot(&u).sqrt() * v.dot(&v).sqrt();
-    if norms == 0.0 || !norms.is_finite() {
+    let (nu, nv) = (norm(u), norm(v));
+    if nu == 0.0 || nv == 0.0 || !nu.is_finite() || !nv.is_finite() {
         return Err(HebbError::InvalidArgument(
             "a zero or non-finite vector has no direction".into(),
         ));
     }
-    Ok(u.dot(&v) / norms)
+    // Scale each vector to unit length first, so that huge entries cannot
+    // overflow the dot product.
+    Ok((&u / nu).dot(&(&v / nv)))
 }
 
 #[cfg(test)]
@@ -108,5 +111,7 @@ mod tests {
     fn cosine_ignores_length_but_not_sign() {
         let c = cosine(array![2.0f32, 0.0].view(), array![-5.0, 0.0].view()).unwrap();
         assert_eq!(c, -1.0);
+        let huge = cosine(array![3e37f32, 3e37].view(), array![1.0, 1.0].view()).unwrap();
+        assert!((huge - 1.0).abs() < 1e-6);
     }
 }
