@@ -11,6 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let step = StepFunction::Heaviside;
 
     println!("== Setosa against the rest, petal length and width ==");
+    // ANCHOR: setosa
     let x = iris.petals();
     let y = iris.one_vs_rest_targets(Species::Setosa, step);
     let config = TrainConfig {
@@ -34,6 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         p.net_input(flower.view())?[[0, 0]],
         p.predict(flower.view())?[[0, 0]] == 1.0
     );
+    // ANCHOR_END: setosa
     let mut says_setosa = 0;
     let mut epochs = Vec::new();
     for seed in 0..100 {

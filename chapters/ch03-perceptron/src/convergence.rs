@@ -1,15 +1,13 @@
 //! The perceptron convergence theorem, measured.
 //!
 //! Fold the bias into the weights by giving every sample an extra input that
-//! is always 1: \\(\tilde{\mathbf{x}} = (\mathbf{x}, 1)\\),
-//! \\(\tilde{\mathbf{w}} = (\mathbf{w}, b)\\). Call a sample's label
-//! \\(s = +1\\) for the positive class and \\(s = -1\\) for the other. If some
-//! unit vector \\(\mathbf{u}\\) gives every sample \\(s\,\mathbf{u} \cdot
-//! \tilde{\mathbf{x}} \ge \gamma > 0\\), and every \\(\|\tilde{\mathbf{x}}\| \le
-//! R\\), then the perceptron started at zero makes at most \\((R/\gamma)^2\\)
-//! mistakes, however the samples are ordered (Novikoff, 1962).
+//! is always 1: `x̃ = (x, 1)`, `w̃ = (w, b)`. Call a sample's label `s = +1`
+//! for the positive class and `s = −1` for the other. If some unit vector `u`
+//! gives every sample `s u·x̃ ≥ γ > 0`, and every `‖x̃‖ ≤ R`, then the
+//! perceptron started at zero makes at most `(R/γ)²` mistakes, however the
+//! samples are ordered (Novikoff, 1962).
 //!
-//! This module computes \\(R\\), the margin \\(\gamma\\) of a given
+//! This module computes `R`, the margin `γ` of a given
 //! separator, and a separator with (nearly) the widest margin.
 
 use ndarray::{Array1, ArrayView1, ArrayView2};
@@ -18,18 +16,20 @@ use crate::PerceptronError;
 use crate::perceptron::Perceptron;
 use crate::tlu::StepFunction;
 
-// ANCHOR: radius_margin
-/// \\(R\\): the length of the longest sample once the constant input 1 has
-/// been appended, \\(\max\_i \|(\mathbf{x}\_i, 1)\|\\).
+// ANCHOR: radius
+/// `R`: the length of the longest sample once the constant input 1 has
+/// been appended, `max_i ‖(x_i, 1)‖`.
 pub fn radius(x: ArrayView2<f32>) -> f32 {
     x.rows()
         .into_iter()
         .map(|row| (row.dot(&row) + 1.0).sqrt())
         .fold(0.0, f32::max)
 }
+// ANCHOR_END: radius
 
-/// The margin of the separator \\((\mathbf{w}, b)\\) on labelled samples:
-/// \\(\min\_i s\_i (\mathbf{w} \cdot \mathbf{x}\_i + b) / \|(\mathbf{w}, b)\|\\).
+// ANCHOR: margin
+/// The margin of the separator `(w, b)` on labelled samples:
+/// `min_i s_i (w·x_i + b) / ‖(w, b)‖`.
 /// Positive exactly when every sample is on its own side.
 pub fn margin(
     x: ArrayView2<f32>,
@@ -62,20 +62,22 @@ pub fn margin(
         .fold(f32::INFINITY, f32::min);
     Ok(worst / norm)
 }
+// ANCHOR_END: margin
 
-/// Novikoff's bound \\((R/\gamma)^2\\) on the number of mistakes, or `None`
+// ANCHOR: bound
+/// Novikoff's bound `(R/γ)²` on the number of mistakes, or `None`
 /// when the margin is not positive (the data are not separated).
 pub fn novikoff_bound(radius: f32, margin: f32) -> Option<f32> {
     (margin > 0.0).then(|| (radius / margin).powi(2))
 }
-// ANCHOR_END: radius_margin
+// ANCHOR_END: bound
 
 /// A separator with its margin: see [`widest_margin`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Separator {
-    /// The weights \\(\mathbf{w}\\) (length 1 together with the bias).
+    /// The weights `w` (of length 1 together with the bias).
     pub weights: Array1<f32>,
-    /// The bias \\(b\\).
+    /// The bias `b`.
     pub bias: f32,
     /// The margin of this separator: a lower bound on the widest margin.
     pub margin: f32,
@@ -103,8 +105,8 @@ impl Separator {
 /// Searches for the separator with the widest margin.
 ///
 /// The widest margin equals the distance from the origin to the convex hull
-/// of the points \\(s\_i \tilde{\mathbf{x}}\_i\\), and the nearest point of
-/// that hull, normalised, is the best \\(\mathbf{u}\\). Gilbert's algorithm
+/// of the points `s_i x̃_i`, and the nearest point of that hull, normalised,
+/// is the best `u`. Gilbert's algorithm
 /// walks towards that nearest point, one sample at a time, for `iterations`
 /// steps. Every step gives a separator whose margin is known exactly (a lower
 /// bound on the best) and a point of the hull whose length is an upper bound

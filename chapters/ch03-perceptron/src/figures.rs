@@ -35,6 +35,7 @@ fn rectangle(x: &Range<f64>, y: &Range<f64>) -> Vec<Pt> {
     ]
 }
 
+// ANCHOR: clip
 /// The part of the convex polygon `poly` where `a·x + b·y + c ≥ 0`
 /// (one step of Sutherland–Hodgman clipping).
 fn clip(poly: &[Pt], a: f64, b: f64, c: f64) -> Vec<Pt> {
@@ -53,6 +54,7 @@ fn clip(poly: &[Pt], a: f64, b: f64, c: f64) -> Vec<Pt> {
     }
     out
 }
+// ANCHOR_END: clip
 
 /// Where the line `a·x + b·y + c = 0` crosses the rectangle `x × y`:
 /// its two end points, or `None` if it misses the rectangle.
@@ -196,7 +198,6 @@ pub fn draw_step_functions<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) ->
 }
 // ANCHOR_END: draw_step_functions
 
-// ANCHOR: draw_iris_setosa
 /// Setosa against the rest in the petal plane: the flowers, the regions
 /// where `learned` answers setosa or not, its boundary, and optionally a new
 /// flower to classify.
@@ -258,7 +259,6 @@ pub fn draw_iris_setosa<DB: DrawingBackend>(
         .draw()?;
     Ok(())
 }
-// ANCHOR_END: draw_iris_setosa
 
 /// One-vs-rest on the petal plane: each region shaded by the species whose
 /// unit has the largest net input, each unit's own boundary (where it
@@ -368,7 +368,6 @@ pub fn draw_accuracy_history<DB: DrawingBackend>(
     Ok(())
 }
 
-// ANCHOR: draw_xor_failure
 /// XOR defeats the perceptron. Left: the four points, the boundary of the
 /// best epoch in `states` (shaded where it answers 1, with the point it gets
 /// wrong ringed), and the boundaries of the other epochs in faint grey.
@@ -486,7 +485,6 @@ pub fn draw_xor_failure<DB: DrawingBackend>(
         .draw()?;
     Ok(())
 }
-// ANCHOR_END: draw_xor_failure
 
 #[cfg(test)]
 mod tests {

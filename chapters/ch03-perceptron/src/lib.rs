@@ -5,9 +5,9 @@
 //! - [`tlu`]: the threshold logic unit, a weighted sum followed by a step
 //!   (Heaviside or sign);
 //! - [`perceptron`]: a layer of such units with a bias, and the learning rule
-//!   \\(\mathbf{w} \leftarrow \mathbf{w} + \eta (y - \hat y) \mathbf{x}\\);
+//!   `w ← w + η (y − ŷ) x`;
 //! - [`convergence`]: the radius, the margin and Novikoff's mistake bound
-//!   \\((R/\gamma)^2\\) for linearly separable data;
+//!   `(R/γ)²` for linearly separable data;
 //! - [`iris`]: Fisher's 150 flowers, compiled into the crate;
 //! - [`multiclass`]: one-vs-rest units for the three species;
 //! - [`separability`]: proofs that some classes admit no separating line;

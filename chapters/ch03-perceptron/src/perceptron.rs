@@ -28,11 +28,11 @@ pub struct Perceptron {
 }
 // ANCHOR_END: struct
 
-/// How to train: the learning rate \\(\eta\\), the most passes over the data,
+/// How to train: the learning rate η, the most passes over the data,
 /// and the seed of the shuffling.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrainConfig {
-    /// The learning rate \\(\eta > 0\\).
+    /// The learning rate η > 0.
     pub learning_rate: f32,
     /// Training stops after this many epochs even if mistakes remain.
     pub max_epochs: usize,
@@ -189,10 +189,9 @@ impl Perceptron {
         right.mean_axis(Axis(0)).ok_or(PerceptronError::EmptyBatch)
     }
 
-    // ANCHOR: learn_one
     /// The perceptron learning rule for one sample `x` with targets `y`:
-    /// every unit `j` moves by \\(\eta (y\_j - \hat y\_j) \mathbf{x}\\).
-    /// A unit that answered right has \\(y\_j - \hat y\_j = 0\\) and stays.
+    /// every unit `j` moves by `η (y[j] − ŷ[j]) x`, its bias by `η (y[j] − ŷ[j])`.
+    /// A unit that answered right has `y[j] − ŷ[j] = 0` and stays.
     /// Returns how many units were wrong (and therefore updated).
     pub fn learn_one(
         &mut self,
@@ -210,6 +209,7 @@ impl Perceptron {
         Ok(mistakes.sum())
     }
 
+    // ANCHOR: update
     /// The rule itself, on inputs that have been checked. Adds one to
     /// `mistakes[j]` for every unit `j` that was wrong.
     fn update(
@@ -231,7 +231,7 @@ impl Perceptron {
             }
         }
     }
-    // ANCHOR_END: learn_one
+    // ANCHOR_END: update
 
     // ANCHOR: fit_epoch
     /// One epoch: every sample once, in an order shuffled by `rng`, each

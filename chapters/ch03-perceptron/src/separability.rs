@@ -5,17 +5,16 @@
 //! side. So if a flower of one class is such an average of flowers of the
 //! other class, lying inside their *convex hull*, no line puts the two classes
 //! on different sides. In the plane, three flowers (a triangle) are enough to
-//! show it; in \\(n\\) dimensions, \\(n + 1\\).
+//! show it; in `n` dimensions, `n + 1`.
 
 use ndarray::{Array1, ArrayView1, ArrayView2};
 
 use crate::PerceptronError;
 
 // ANCHOR: barycentric
-/// The weights \\(\lambda\_0, …, \lambda\_n\\) that write `point` as
-/// \\(\sum\_k \lambda\_k \mathbf{c}\_k\\) with \\(\sum\_k \lambda\_k = 1\\),
-/// where the \\(\mathbf{c}\_k\\) are the `n + 1` rows of `corners`. The
-/// point lies inside the corners' hull exactly when every weight is \\(\ge 0\\).
+/// The weights `λ_0, …, λ_n` that write `point` as `Σ_k λ_k c_k` with
+/// `Σ_k λ_k = 1`, where the `c_k` are the `n + 1` rows of `corners`. The
+/// point lies inside the corners' hull exactly when every weight is `≥ 0`.
 /// Corners that do not span the space (a flat triangle) are an error.
 pub fn barycentric(
     point: ArrayView1<f32>,

@@ -1,8 +1,8 @@
 //! Threshold logic units: a weighted sum of the inputs, then a step.
 //!
-//! A threshold logic unit (TLU) takes real inputs \\(x\_1, …, x\_n\\), forms
-//! the *net input* \\(z = w\_1 x\_1 + … + w\_n x\_n + b\\) and answers with a
-//! step function of \\(z\\): it fires when \\(z \ge 0\\). The two step
+//! A threshold logic unit (TLU) takes real inputs `x_1, …, x_n`, forms the
+//! *net input* `z = w_1 x_1 + … + w_n x_n + b` and answers with a step
+//! function of `z`: it fires when `z ≥ 0`. The two step
 //! functions in use differ only in what "not firing" is called: 0 for the
 //! Heaviside step, −1 for the sign function.
 
@@ -11,10 +11,9 @@ use ndarray::{Array1, ArrayView1};
 use crate::PerceptronError;
 
 // ANCHOR: step
-/// The Heaviside step: 1 when `z ≥ 0`, else 0.
-pub fn heaviside(z: f32) -> f32 {
-    if z >= 0.0 { 1.0 } else { 0.0 }
-}
+/// The Heaviside step: 1 when `z ≥ 0`, else 0. It is chapter 1's unit step,
+/// under the name this chapter uses.
+pub use ch01_neurons::unit_step as heaviside;
 
 /// The sign step: +1 when `z ≥ 0`, else −1.
 pub fn sign(z: f32) -> f32 {
@@ -55,14 +54,14 @@ impl StepFunction {
 pub struct Tlu {
     /// One weight per input.
     pub weights: Array1<f32>,
-    /// The bias \\(b\\): minus the threshold the weighted sum must reach.
+    /// The bias `b`: minus the threshold the weighted sum must reach.
     pub bias: f32,
     /// The step applied to the net input.
     pub step: StepFunction,
 }
 
 impl Tlu {
-    /// The net input \\(z = \mathbf{w} \cdot \mathbf{x} + b\\).
+    /// The net input `z = w·x + b`.
     pub fn net_input(&self, x: ArrayView1<f32>) -> Result<f32, PerceptronError> {
         if x.len() != self.weights.len() {
             return Err(PerceptronError::ShapeMismatch {

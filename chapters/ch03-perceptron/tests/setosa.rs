@@ -63,6 +63,23 @@ fn sign_units_learn_the_same_separation() {
 }
 
 #[test]
+fn from_zero_weights_sign_and_heaviside_units_make_the_same_mistakes() {
+    let iris = Iris::load();
+    let x = iris.petals();
+    let y01 = iris.one_vs_rest_targets(Species::Setosa, StepFunction::Heaviside);
+    let ypm = iris.one_vs_rest_targets(Species::Setosa, StepFunction::Sign);
+    for seed in 0..5 {
+        let mut h = Perceptron::new(2, 1, StepFunction::Heaviside).unwrap();
+        let mut s = Perceptron::new(2, 1, StepFunction::Sign).unwrap();
+        let rh = h.fit(x.view(), y01.view(), &config(seed)).unwrap();
+        let rs = s.fit(x.view(), ypm.view(), &config(seed)).unwrap();
+        assert_eq!(rh, rs, "seed {seed}");
+        // The sign unit's steps are twice as long.
+        assert_eq!(s.weights, h.weights.mapv(|w| 2.0 * w));
+    }
+}
+
+#[test]
 fn setosa_is_separable_in_every_pair_of_features_and_in_all_four() {
     let iris = Iris::load();
     let y = iris.one_vs_rest_targets(Species::Setosa, StepFunction::Heaviside);

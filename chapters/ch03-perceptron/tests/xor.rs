@@ -13,6 +13,7 @@ fn starts(step: StepFunction, seed: u64) -> Vec<Perceptron> {
     ]
 }
 
+// ANCHOR: no_epoch_count
 #[test]
 fn no_epoch_count_from_1_to_1000_gets_past_three_of_four() {
     let mut best_seen = 0;
@@ -39,6 +40,7 @@ fn no_epoch_count_from_1_to_1000_gets_past_three_of_four() {
     // a real limit and not a broken counter.
     assert_eq!(best_seen, 3);
 }
+// ANCHOR_END: no_epoch_count
 
 #[test]
 fn one_long_run_is_every_shorter_run() {
