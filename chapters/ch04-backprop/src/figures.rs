@@ -39,7 +39,13 @@ pub fn draw_activations<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Fi
             .x_label_area_size(35)
             .y_label_area_size(40)
             .build_cartesian_2d(-4.0f32..4.0, y_range)?;
-        chart.configure_mesh().x_desc("z").y_desc("value").draw()?;
+        chart
+            .configure_mesh()
+            .axis_desc_style(("sans-serif", 16))
+            .label_style(("sans-serif", 13))
+            .x_desc("z")
+            .y_desc("value")
+            .draw()?;
         let zs = (0..=800).map(|i| -4.0 + 8.0 * i as f32 / 800.0);
         chart
             .draw_series(LineSeries::new(
@@ -59,6 +65,7 @@ pub fn draw_activations<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Fi
             .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(1).stroke_width(2)));
         chart
             .configure_series_labels()
+            .label_font(("sans-serif", 14))
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
@@ -95,6 +102,8 @@ pub fn draw_loss_curves<DB: DrawingBackend>(
         .build_cartesian_2d(1..epochs, (lo..hi).log_scale())?;
     chart
         .configure_mesh()
+        .axis_desc_style(("sans-serif", 16))
+        .label_style(("sans-serif", 13))
         .x_desc("epoch")
         .y_desc("mean training loss (MSE, log scale)")
         .y_label_formatter(&|v| format!("{v:.0e}"))
@@ -111,6 +120,7 @@ pub fn draw_loss_curves<DB: DrawingBackend>(
     }
     chart
         .configure_series_labels()
+        .label_font(("sans-serif", 14))
         .position(SeriesLabelPosition::LowerLeft)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
@@ -171,6 +181,8 @@ pub fn draw_xor_regions<DB: DrawingBackend>(
             .build_cartesian_2d(lo..hi, lo..hi)?;
         chart
             .configure_mesh()
+            .axis_desc_style(("sans-serif", 16))
+            .label_style(("sans-serif", 13))
             .disable_mesh()
             .x_desc("x₁")
             .y_desc("x₂")
@@ -279,6 +291,8 @@ pub fn draw_gradient_check<DB: DrawingBackend>(
         .build_cartesian_2d(0..n, (floor..1.0f32).log_scale())?;
     chart
         .configure_mesh()
+        .axis_desc_style(("sans-serif", 16))
+        .label_style(("sans-serif", 13))
         .x_desc("parameter (weights then biases, layer by layer)")
         .y_desc("relative error")
         .y_label_formatter(&|v| format!("{v:.0e}"))
@@ -309,6 +323,7 @@ pub fn draw_gradient_check<DB: DrawingBackend>(
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(1).stroke_width(2)));
     chart
         .configure_series_labels()
+        .label_font(("sans-serif", 14))
         .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
