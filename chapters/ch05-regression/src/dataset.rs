@@ -8,43 +8,11 @@
 //! parts. Otherwise a little knowledge of the test set leaks into the model,
 //! and the test score flatters it.
 
-use ch00_toolbox::seeded_rng;
 use ndarray::Array2;
-use rand::seq::SliceRandom;
 
-use crate::housing::{District, HousingError, features, median_bedrooms, targets};
+use crate::housing::{BedroomFill, District, HousingError, Imputation, features, targets};
+use crate::split::{SplitIndices, split_indices};
 use crate::standardise::Standardiser;
-
-// ANCHOR: split
-/// Row indices of a train / validation / test split.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SplitIndices {
-    /// Rows to learn from.
-    pub train: Vec<usize>,
-    /// Rows to watch during training (early stopping, tuning).
-    pub valid: Vec<usize>,
-    /// Rows kept for the final score only.
-    pub test: Vec<usize>,
-}
-
-/// Shuffles `0..n` with `seed`, sets aside a quarter (rounded up) as the test
-/// set, then a quarter of the rest as the validation set, like calling
-/// scikit-learn's `train_test_split` twice with its defaults. For the 20 640
-/// districts that is 11 610 / 3 870 / 5 160.
-pub fn split_indices(n: usize, seed: u64) -> SplitIndices {
-    let mut order: Vec<usize> = (0..n).collect();
-    order.shuffle(&mut seeded_rng(seed));
-    let n_test = n.div_ceil(4);
-    let n_valid = (n - n_test).div_ceil(4);
-    let test = order.split_off(n - n_test);
-    let valid = order.split_off(order.len() - n_valid);
-    SplitIndices {
-        train: order,
-        valid,
-        test,
-    }
-}
-// ANCHOR_END: split
 
 /// Features and targets of one part of the split.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,16 +46,16 @@ pub struct HousingData {
     pub test: Part,
     /// The standardiser fitted on the training features.
     pub standardiser: Standardiser,
-    /// The training median of `total_bedrooms`, used for every missing value.
-    pub bedrooms_fill: f32,
+    /// What fills a missing bedroom count, learnt on the training part.
+    pub bedrooms_fill: BedroomFill,
 }
 
 // ANCHOR: prepare
 impl HousingData {
     /// Splits `districts` with `seed`, fills missing bedroom counts with the
-    /// training median, builds the eight features and standardises them with
-    /// statistics of the training part only.
-    pub fn prepare(districts: &[District], seed: u64) -> Result<HousingData, HousingError> {
+    /// training median of bedrooms per household, builds the eight features
+    /// and standardises them with statistics of the training part only.
+    pub fn prepare(districts: &[District], seed: u32) -> Result<HousingData, HousingError> {
         if districts.len() < 4 {
             return Err(HousingError::Invalid(format!(
                 "{} districts are too few to split into train, validation and test",
@@ -95,15 +63,37 @@ impl HousingData {
             )));
         }
         let split = split_indices(districts.len(), seed);
-        let bedrooms_fill = median_bedrooms(split.train.iter().map(|&i| &districts[i]))
+        HousingData::from_split(districts, &split, Imputation::MedianPerHousehold)
+    }
+
+    /// Like [`HousingData::prepare`], for a split made elsewhere and a
+    /// chosen [`Imputation`]. Every index must be below `districts.len()`,
+    /// and the training part must not be empty.
+    pub fn from_split(
+        districts: &[District],
+        split: &SplitIndices,
+        imputation: Imputation,
+    ) -> Result<HousingData, HousingError> {
+        let n = districts.len();
+        if let Some(&bad) = [&split.train, &split.valid, &split.test]
+            .into_iter()
+            .flatten()
+            .find(|&&i| i >= n)
+        {
+            return Err(HousingError::Invalid(format!(
+                "split index {bad} is out of range for {n} districts"
+            )));
+        }
+        let bedrooms_fill = imputation
+            .fit(split.train.iter().map(|&i| &districts[i]))
             .ok_or_else(|| {
                 HousingError::Invalid("no training district has a bedroom count".into())
             })?;
-        let raw_train = features(districts, &split.train, bedrooms_fill);
+        let raw_train = features(districts, &split.train, &bedrooms_fill);
         let standardiser = Standardiser::fit(raw_train.view())
             .map_err(|e| HousingError::Invalid(e.to_string()))?;
         let part = |rows: &[usize]| -> Result<Part, HousingError> {
-            let raw = features(districts, rows, bedrooms_fill);
+            let raw = features(districts, rows, &bedrooms_fill);
             Ok(Part {
                 x: standardiser
                     .transform(raw.view())
@@ -125,35 +115,6 @@ impl HousingData {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn split_is_a_seeded_partition_with_the_usual_sizes() {
-        let s = split_indices(20_640, 42);
-        assert_eq!(
-            (s.train.len(), s.valid.len(), s.test.len()),
-            (11_610, 3_870, 5_160)
-        );
-        let mut all: Vec<usize> = s
-            .train
-            .iter()
-            .chain(&s.valid)
-            .chain(&s.test)
-            .copied()
-            .collect();
-        all.sort_unstable();
-        assert_eq!(
-            all,
-            (0..20_640).collect::<Vec<_>>(),
-            "every row exactly once"
-        );
-        assert_eq!(s, split_indices(20_640, 42));
-        assert_ne!(s.test, split_indices(20_640, 43).test);
-        let small = split_indices(5, 0);
-        assert_eq!(
-            (small.train.len(), small.valid.len(), small.test.len()),
-            (2, 1, 2)
-        );
-    }
 
     fn district(i: usize, bedrooms: Option<f32>) -> District {
         let f = i as f32;
@@ -179,7 +140,9 @@ mod tests {
             .collect();
         let data = HousingData::prepare(&districts, 7).unwrap();
         let split = split_indices(40, 7);
-        let want_fill = median_bedrooms(split.train.iter().map(|&i| &districts[i])).unwrap();
+        let want_fill = Imputation::MedianPerHousehold
+            .fit(split.train.iter().map(|&i| &districts[i]))
+            .unwrap();
         assert_eq!(data.bedrooms_fill, want_fill);
         // The training features have mean 0 and std 1; the others need not.
         for j in 0..8 {
@@ -187,7 +150,7 @@ mod tests {
             assert!(col.mean().unwrap().abs() < 1e-4, "feature {j}");
             assert!((col.std(0.0) - 1.0).abs() < 1e-3, "feature {j}");
         }
-        let raw_valid = features(&districts, &split.valid, want_fill);
+        let raw_valid = features(&districts, &split.valid, &want_fill);
         let again = data.standardiser.transform(raw_valid.view()).unwrap();
         assert_eq!(again, data.valid.x);
         assert_eq!(data.test.y, targets(&districts, &split.test));

@@ -254,30 +254,76 @@ pub const FEATURE_NAMES: [&str; 8] = [
     "Longitude",
 ];
 
-/// The median of the known `total_bedrooms` of `districts` (the value that
-/// fills the gaps), or `None` when none is known.
-pub fn median_bedrooms<'a>(districts: impl IntoIterator<Item = &'a District>) -> Option<f32> {
-    let mut known: Vec<f32> = districts
-        .into_iter()
-        .filter_map(|d| d.total_bedrooms)
-        .collect();
-    if known.is_empty() {
+/// The median of `values` (the mean of the middle two for an even count),
+/// or `None` when there are none.
+pub fn median(values: impl IntoIterator<Item = f32>) -> Option<f32> {
+    let mut v: Vec<f32> = values.into_iter().collect();
+    if v.is_empty() {
         return None;
     }
-    known.sort_by(f32::total_cmp);
-    let n = known.len();
+    v.sort_by(f32::total_cmp);
+    let n = v.len();
     Some(if n % 2 == 1 {
-        known[n / 2]
+        v[n / 2]
     } else {
-        0.5 * (known[n / 2 - 1] + known[n / 2])
+        0.5 * (v[n / 2 - 1] + v[n / 2])
     })
 }
 
+// ANCHOR: imputation
+/// Which statistic of the training districts fills a missing bedroom count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Imputation {
+    /// The median `total_bedrooms` itself: a count, blind to the size of the
+    /// district it is pasted into.
+    MedianCount,
+    /// The median number of bedrooms *per household*, scaled by the
+    /// district's households: the missing feature `AveBedrms` gets the
+    /// training median of `AveBedrms`.
+    MedianPerHousehold,
+}
+
+/// A fitted fill value for missing bedroom counts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BedroomFill {
+    /// Every missing `total_bedrooms` becomes this count.
+    Count(f32),
+    /// A missing `total_bedrooms` becomes this many bedrooms per household.
+    PerHousehold(f32),
+}
+
+impl Imputation {
+    /// Learns the fill value from the districts with a known bedroom count
+    /// (pass the training districts only); `None` if none is known.
+    pub fn fit<'a>(self, train: impl IntoIterator<Item = &'a District>) -> Option<BedroomFill> {
+        let known = train
+            .into_iter()
+            .filter_map(|d| d.total_bedrooms.map(|b| (b, d.households)));
+        match self {
+            Imputation::MedianCount => median(known.map(|(b, _)| b)).map(BedroomFill::Count),
+            Imputation::MedianPerHousehold => {
+                median(known.map(|(b, h)| b / h)).map(BedroomFill::PerHousehold)
+            }
+        }
+    }
+}
+
+impl BedroomFill {
+    /// The district's bedroom count, or the fill value when it is missing.
+    pub fn bedrooms(&self, d: &District) -> f32 {
+        match (d.total_bedrooms, *self) {
+            (Some(b), _) => b,
+            (None, BedroomFill::Count(c)) => c,
+            (None, BedroomFill::PerHousehold(r)) => r * d.households,
+        }
+    }
+}
+// ANCHOR_END: imputation
+
 // ANCHOR: features
-/// One district's eight features; a missing bedroom count is replaced by
-/// `bedrooms_fill` (the training set's median).
-pub fn district_features(d: &District, bedrooms_fill: f32) -> [f32; 8] {
-    let bedrooms = d.total_bedrooms.unwrap_or(bedrooms_fill);
+/// One district's eight features; a missing bedroom count comes from `fill`.
+pub fn district_features(d: &District, fill: &BedroomFill) -> [f32; 8] {
+    let bedrooms = fill.bedrooms(d);
     [
         d.median_income,
         d.housing_median_age,
@@ -291,13 +337,10 @@ pub fn district_features(d: &District, bedrooms_fill: f32) -> [f32; 8] {
 }
 
 /// The feature matrix (`n × 8`) of the districts at `rows`.
-pub fn features(districts: &[District], rows: &[usize], bedrooms_fill: f32) -> Array2<f32> {
+pub fn features(districts: &[District], rows: &[usize], fill: &BedroomFill) -> Array2<f32> {
     let mut x = Array2::zeros((rows.len(), FEATURE_NAMES.len()));
     for (mut out, &r) in x.rows_mut().into_iter().zip(rows) {
-        for (o, v) in out
-            .iter_mut()
-            .zip(district_features(&districts[r], bedrooms_fill))
-        {
+        for (o, v) in out.iter_mut().zip(district_features(&districts[r], fill)) {
             *o = v;
         }
     }
@@ -392,7 +435,7 @@ mod tests {
     #[test]
     fn features_are_per_household_averages_and_fill_missing_bedrooms() {
         let d = parse_csv(csv_text(&[ROW1, ROW2, ROW3]).as_bytes()).unwrap();
-        let x = features(&d, &[0, 1], 500.0);
+        let x = features(&d, &[0, 1], &BedroomFill::Count(500.0));
         assert_eq!(x.shape(), &[2, 8]);
         // Row 1: income, age, rooms/households, bedrooms/households,
         // population, population/households, latitude, longitude.
@@ -411,16 +454,37 @@ mod tests {
         }
         // Row 2 had no bedroom count: it gets the fill value.
         assert!((x[[1, 3]] - 500.0 / 1138.0).abs() < 1e-6);
+        let x = features(&d, &[1], &BedroomFill::PerHousehold(1.1));
+        assert!(
+            (x[[0, 3]] - 1.1).abs() < 1e-6,
+            "AveBedrms is the fill itself"
+        );
         let y = targets(&d, &[2, 0]);
         assert_eq!(y.shape(), &[2, 1]);
         assert!((y[[0, 0]] - 1.5).abs() < 1e-6 && (y[[1, 0]] - 4.526).abs() < 1e-6);
     }
 
     #[test]
-    fn median_of_known_bedrooms() {
+    fn imputation_learns_a_median_count_or_a_median_rate() {
         let d = parse_csv(csv_text(&[ROW1, ROW2, ROW3]).as_bytes()).unwrap();
-        assert_eq!(median_bedrooms(&d), Some(214.5)); // of 129 and 300
-        assert_eq!(median_bedrooms(&d[..1]), Some(129.0));
-        assert_eq!(median_bedrooms(&d[1..2]), None);
+        // Known counts 129 (126 households) and 300 (250 households).
+        assert_eq!(
+            Imputation::MedianCount.fit(&d),
+            Some(BedroomFill::Count(214.5))
+        );
+        let Some(BedroomFill::PerHousehold(r)) = Imputation::MedianPerHousehold.fit(&d) else {
+            panic!("a rate")
+        };
+        assert!((r - 0.5 * (129.0 / 126.0 + 300.0 / 250.0)).abs() < 1e-6);
+        assert_eq!(
+            Imputation::MedianCount.fit(&d[1..2]),
+            None,
+            "no known count"
+        );
+        // A known count is never replaced.
+        assert_eq!(BedroomFill::Count(1.0).bedrooms(&d[0]), 129.0);
+        assert_eq!(BedroomFill::PerHousehold(0.5).bedrooms(&d[1]), 569.0);
+        assert_eq!(median([3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median([]), None);
     }
 }

@@ -9,15 +9,21 @@
 //! - [`housing`]: the data file (download, checksum, CSV parsing) and the
 //!   eight features of the classic version of the data set;
 //! - [`standardise`]: the [`Standardiser`], fitted on training data only;
-//! - [`dataset`]: the seeded train / validation / test split and everything
-//!   that turns districts into arrays.
+//! - [`split`]: the seeded train / validation / test split, the same as the
+//!   reference notebook's;
+//! - [`dataset`]: everything that turns districts into arrays a network
+//!   learns from;
+//! - [`train`]: the Dense(30, ReLU) → Dense(1) model and its training loop.
 
 pub mod dataset;
 pub mod housing;
 pub mod losses;
+pub mod split;
 pub mod standardise;
+pub mod train;
 
-pub use dataset::{HousingData, Part, SplitIndices, split_indices};
-pub use housing::{District, FEATURE_NAMES, HOUSING_CSV, HousingError};
+pub use dataset::{HousingData, Part};
+pub use housing::{BedroomFill, District, FEATURE_NAMES, HOUSING_CSV, HousingError, Imputation};
 pub use losses::{Huber, Mae};
+pub use split::{SplitIndices, split_indices};
 pub use standardise::Standardiser;

@@ -1,7 +1,9 @@
 //! The real housing file, read from `$HOUSING_DIR` (skipped with a notice
 //! when the variable is not set).
 
-use ch05_regression::housing::{self, FEATURE_NAMES, HOUSING_CSV, HOUSING_DIR};
+use ch05_regression::housing::{
+    self, BedroomFill, FEATURE_NAMES, HOUSING_CSV, HOUSING_DIR, Imputation, district_features,
+};
 use ch05_regression::{HousingData, split_indices};
 
 /// The folder `$HOUSING_DIR` names, or `None` after printing why the test
@@ -61,12 +63,25 @@ fn the_real_file_verifies_parses_and_has_the_published_shape() {
     // Targets are in units of 100 000 dollars and capped at 5.00001.
     let max_y = data.test.y.iter().copied().fold(f32::MIN, f32::max);
     assert!((max_y - 5.00001).abs() < 1e-5, "{max_y}");
-    // The training median of total_bedrooms is close to the whole file's (435).
-    assert!(
-        (400.0..470.0).contains(&data.bedrooms_fill),
-        "{}",
-        data.bedrooms_fill
-    );
+    // The training median of bedrooms per household is about one.
+    let BedroomFill::PerHousehold(rate) = data.bedrooms_fill else {
+        panic!("prepare imputes a rate: {:?}", data.bedrooms_fill)
+    };
+    assert!((1.0..1.1).contains(&rate), "{rate}");
+    // Line 2828 of the file: 16 households, 154 rooms, bedrooms missing.
+    // A median *count* (about 435, as in the whole file) would give it 27
+    // bedrooms per household, more than its rooms; the rate gives about 1.
+    let small = &districts[2826];
+    assert_eq!((small.households, small.total_bedrooms), (16.0, None));
     let split = split_indices(districts.len(), 42);
+    let train = || split.train.iter().map(|&i| &districts[i]);
+    let count = Imputation::MedianCount.fit(train()).unwrap();
+    let BedroomFill::Count(c) = count else {
+        panic!()
+    };
+    assert!((400.0..470.0).contains(&c), "{c}");
+    let by_count = district_features(small, &count)[3];
+    let by_rate = district_features(small, &data.bedrooms_fill)[3];
+    assert!(by_count > 25.0 && by_rate < 1.1, "{by_count} vs {by_rate}");
     assert_eq!(split.train.len(), data.train.len());
 }
