@@ -1,0 +1,261 @@
+//! How long does a training epoch of the book's model take?
+//!
+//! ```text
+//! cargo bench -p ch09-training --bench fast_epoch
+//! cargo bench -p ch09-training --bench fast_epoch -- --threads 1 --isa avx2
+//! cargo bench -p ch09-training --bench fast_epoch -- --fit        # chapter 9's fit, fast path
+//! cargo bench -p ch09-training --bench fast_epoch -- --clear      # fit on the clear path
+//! ```
+//!
+//! It trains the 784-300-100-10 model (ReLU, softmax, sparse categorical
+//! cross-entropy, SGD with learning rate 0.01, batches of 32) on the 55 000
+//! training images of Fashion-MNIST when `FASHION_MNIST_DIR` names a folder
+//! with the four files, and on random images of the same shape otherwise.
+//! After one warm-up epoch it times `--epochs` epochs (default 7) and prints
+//! the median and spread of seconds per epoch, images per second, the
+//! achieved GFLOP/s beside the machine's measured peak, and the peak resident
+//! memory of the process (VmHWM).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ch00_toolbox::seeded_rng;
+use ch07_fashion_mnist::{FashionMnist, Split};
+use ch08_sequential::{Dense, Sequential};
+use ch09_training::fast::peak::peak_gflops;
+use ch09_training::fast::{FastConfig, FastMlp, Isa, engine};
+use ch09_training::run::compiled_reference_model;
+use ch09_training::{FitOptions, Training};
+use ndarray::{Array1, Array2, Array3};
+use rand::Rng;
+use rand::seq::SliceRandom;
+
+const USAGE: &str = "usage: cargo bench -p ch09-training --bench fast_epoch -- \
+[--epochs N] [--threads 1|2] [--isa avx512|avx2|portable] [--random] [--fit | --clear]";
+
+#[derive(Debug)]
+struct Options {
+    epochs: usize,
+    threads: Option<usize>,
+    isa: Option<Isa>,
+    random: bool,
+    mode: Mode,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mode {
+    /// `FastMlp::train_epoch` on the bytes.
+    Fast,
+    /// Chapter 9's `fit`, which takes the fast path for this model.
+    Fit,
+    /// Chapter 9's `fit` with the fast path turned off.
+    Clear,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut o = Options {
+        epochs: 7,
+        threads: None,
+        isa: None,
+        random: false,
+        mode: Mode::Fast,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--epochs" => o.epochs = value()?.parse().map_err(|e| format!("--epochs: {e}"))?,
+            "--threads" => o.threads = Some(value()?.parse().map_err(|e| format!("--threads: {e}"))?),
+            "--isa" => {
+                let name = value()?;
+                o.isa = Some(Isa::from_name(name).ok_or(format!("unknown --isa {name}"))?);
+            }
+            "--random" => o.random = true,
+            "--fit" => o.mode = Mode::Fit,
+            "--clear" => o.mode = Mode::Clear,
+            // cargo bench passes --bench to every benchmark binary.
+            "--bench" => {}
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if o.epochs == 0 {
+        return Err("--epochs must be at least 1".into());
+    }
+    Ok(o)
+}
+
+/// The 55 000 training images, or random ones of the same shape.
+fn training_data(random: bool) -> (Split, &'static str) {
+    if !random {
+        if let Some(dir) = std::env::var_os("FASHION_MNIST_DIR") {
+            match FashionMnist::load_from(Path::new(&dir)) {
+                Ok(data) => return (data.into_splits().train, "Fashion-MNIST"),
+                Err(e) => eprintln!("could not load Fashion-MNIST ({e}); using random images"),
+            }
+        }
+    }
+    let mut rng = seeded_rng(7);
+    let images = Array3::from_shape_simple_fn((55_000, 28, 28), || rng.random::<u8>());
+    let labels = Array1::from_shape_simple_fn(55_000, || rng.random_range(0..10u8));
+    let split = Split::new(images, labels).expect("random data of the right shape");
+    (split, "random images")
+}
+
+/// The model's dense layers as (weights, bias) pairs.
+fn dense_parameters(model: &Sequential) -> Vec<(Array2<f32>, Array1<f32>)> {
+    model
+        .layers()
+        .filter_map(|(_, l)| l.as_any().downcast_ref::<Dense>()?.core())
+        .map(|d| (d.weights.clone(), d.bias.clone()))
+        .collect()
+}
+
+/// Peak resident memory of this process so far, in MiB.
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// CPU time used so far by the calling thread, in seconds (Linux), to tell
+/// a slow program from a busy machine.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
+/// Floating-point operations of one epoch: forward, weight gradients, and
+/// input gradients of every layer but the first (2 per multiply-add).
+fn flops_per_epoch(sizes: &[usize], samples: usize) -> f64 {
+    let products: Vec<f64> = sizes.windows(2).map(|w| (w[0] * w[1]) as f64).collect();
+    let all: f64 = products.iter().sum();
+    2.0 * samples as f64 * (2.0 * all + (all - products[0]))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse(&args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let (train, source) = training_data(options.random);
+    let mut config = FastConfig::default();
+    if let Some(t) = options.threads {
+        config.threads = t;
+    }
+    if let Some(isa) = options.isa {
+        config.isa = isa;
+    }
+    let mut model = compiled_reference_model(42).expect("the reference model");
+    let sizes = [784, 300, 100, 10];
+    let n = train.len();
+    let what = match options.mode {
+        Mode::Fast => format!(
+            "FastMlp::train_epoch, {} kernels, {} thread(s)",
+            config.isa.name(),
+            config.threads
+        ),
+        Mode::Fit => "chapter 9's fit (fast path)".to_string(),
+        Mode::Clear => "chapter 9's fit (clear path)".to_string(),
+    };
+    println!("training epochs of 784-300-100-10 on {n} {source}, batch 32, SGD 0.01: {what}");
+
+    let mut times = Vec::new();
+    let mut cpu_times = Vec::new();
+    match options.mode {
+        Mode::Fast => {
+            let params = dense_parameters(&model);
+            let views: Vec<_> = params.iter().map(|(w, b)| (w.view(), b.view())).collect();
+            let mut fast = FastMlp::from_parameters(&views, config.clone()).expect("trainer");
+            let mut rng = seeded_rng(43);
+            let mut order: Vec<usize> = (0..n).collect();
+            let labels = train.labels.as_slice().expect("labels in a row");
+            for epoch in 0..=options.epochs {
+                order.shuffle(&mut rng);
+                let (start, cpu) = (Instant::now(), thread_cpu_seconds());
+                let stats = fast
+                    .train_epoch(train.flat(), labels, &order, 0.01)
+                    .expect("an epoch");
+                let seconds = start.elapsed().as_secs_f64();
+                let cpu = thread_cpu_seconds().zip(cpu).map(|(b, a)| b - a);
+                report_epoch(epoch, seconds, cpu, stats.loss, stats.accuracy);
+                if epoch > 0 {
+                    times.push(seconds);
+                    cpu_times.extend(cpu);
+                }
+            }
+        }
+        Mode::Fit | Mode::Clear => {
+            engine::set_enabled(options.mode == Mode::Fit);
+            for epoch in 0..=options.epochs {
+                let fit = FitOptions::new().epochs(1).seed(43 + epoch as u64).verbose(false);
+                let (start, cpu) = (Instant::now(), thread_cpu_seconds());
+                let history = model.fit(&train, fit).expect("an epoch");
+                let seconds = start.elapsed().as_secs_f64();
+                let cpu = thread_cpu_seconds().zip(cpu).map(|(b, a)| b - a);
+                let record = &history.epochs[0];
+                let accuracy = record.accuracy.unwrap_or(f32::NAN);
+                report_epoch(epoch, seconds, cpu, record.loss, accuracy);
+                if epoch > 0 {
+                    times.push(seconds);
+                    cpu_times.extend(cpu);
+                }
+            }
+        }
+    }
+    let (median, min, max) = median_min_max(&mut times);
+    let gflop = flops_per_epoch(&sizes, n) / 1e9;
+    let threads = match options.mode {
+        Mode::Fast | Mode::Fit => config.threads,
+        Mode::Clear => 1,
+    };
+    let peak = peak_gflops(config.isa, threads, Duration::from_millis(500)).unwrap_or(f64::NAN);
+    println!();
+    println!(
+        "seconds/epoch: median {median:.3}, min {min:.3}, max {max:.3} over {} epochs (spread {:.0}%)",
+        times.len(),
+        100.0 * (max - min) / median
+    );
+    if cpu_times.len() == times.len() {
+        let (cpu, _, _) = median_min_max(&mut cpu_times);
+        println!("CPU seconds/epoch of the calling thread: median {cpu:.3}");
+    }
+    println!("images/s: {:.0}", n as f64 / median);
+    println!(
+        "arithmetic: {gflop:.1} GFLOP/epoch, {:.1} GFLOP/s achieved; peak of {} thread(s) with {} FMA: {peak:.1} GFLOP/s ({:.0}% of peak)",
+        gflop / median,
+        threads,
+        config.isa.name(),
+        100.0 * gflop / median / peak
+    );
+    match peak_memory_mib() {
+        Some(mib) => println!("peak resident memory (VmHWM): {mib:.0} MiB"),
+        None => println!("peak resident memory: not available (no /proc/self/status)"),
+    }
+}
+
+fn median_min_max(values: &mut [f64]) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    };
+    (median, values[0], values[n - 1])
+}
+
+fn report_epoch(epoch: usize, seconds: f64, cpu: Option<f64>, loss: f32, accuracy: f32) {
+    let label = if epoch == 0 {
+        "warm-up".to_string()
+    } else {
+        format!("epoch {epoch}")
+    };
+    let cpu = cpu.map_or(String::new(), |c| format!(", CPU {c:.3} s"));
+    println!("{label:>9}: {seconds:.3} s{cpu}  (loss {loss:.4}, accuracy {accuracy:.4})");
+}

@@ -1,0 +1,168 @@
+//! The fast path inside chapter 9's `fit`.
+//!
+//! `fit` asks [`crate::fit::engine_for`] for an [`Engine`] at the start of
+//! every epoch. For a model of the fast path's shape (dense layers, ReLU
+//! between them, softmax at the end, sparse categorical cross-entropy, SGD
+//! without momentum; `Flatten` layers are allowed anywhere, since batches
+//! are already flat) it gets a [`FastEngine`], which copies the weights into
+//! a [`FastMlp`], trains the epoch's batches there and writes the weights
+//! back at the end of the epoch. Any other model trains layer by layer as
+//! before. [`set_enabled`] turns the fast path off for the whole program,
+//! for example to time the clear path.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ch04_backprop::{Activation, NetError};
+use ch08_sequential::{BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential};
+use ndarray::ArrayView2;
+
+use super::{FastConfig, FastMlp};
+use crate::error::TrainError;
+use crate::fit::Engine;
+
+static ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// Turns the fast path on or off for every later epoch of `fit` in this
+/// program (it is on unless turned off).
+pub fn set_enabled(enabled: bool) {
+    ENABLED.store(enabled, Ordering::Relaxed);
+}
+
+/// Whether `fit` may use the fast path.
+pub fn is_enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+/// Whether `fit` would train `model` with the fast path: dense layers with
+/// ReLU, a softmax output, sparse categorical cross-entropy, plain SGD, and
+/// at most the accuracy metric.
+pub fn supports(model: &Sequential) -> bool {
+    dense_layers(model).is_some()
+}
+
+/// The positions of the model's dense layers, if the model has the fast
+/// path's shape.
+fn dense_layers(model: &Sequential) -> Option<Vec<usize>> {
+    let compiled = model.compiled()?;
+    if compiled.loss != LossKind::SparseCategoricalCrossEntropy
+        || compiled.optimizer.momentum() != 0.0
+        || compiled.metrics.iter().any(|&m| m != Metric::Accuracy)
+    {
+        return None;
+    }
+    let mut dense = Vec::new();
+    for (i, (_, layer)) in model.layers().enumerate() {
+        if let Some(d) = layer.as_any().downcast_ref::<Dense>() {
+            d.core()?;
+            dense.push(i);
+        } else if layer.as_any().downcast_ref::<Flatten>().is_none() {
+            return None;
+        }
+    }
+    let (&last, hidden) = dense.split_last()?;
+    let activation = |i: usize| -> Option<DenseActivation> {
+        let (_, layer) = model.layers().nth(i)?;
+        Some(layer.as_any().downcast_ref::<Dense>()?.activation())
+    };
+    let relu = DenseActivation::Elementwise(Activation::Relu);
+    let shaped = hidden.iter().all(|&i| activation(i) == Some(relu))
+        && activation(last) == Some(DenseActivation::Softmax);
+    shaped.then_some(dense)
+}
+
+/// An epoch of `fit` on the fast path.
+pub(crate) struct FastEngine {
+    dense: Vec<usize>,
+    learning_rate: f32,
+    accuracy: bool,
+    trainer: Option<FastMlp>,
+}
+
+impl FastEngine {
+    /// The engine for `model`, if the fast path is on and the model has its
+    /// shape.
+    pub(crate) fn for_model(model: &Sequential) -> Option<FastEngine> {
+        if !is_enabled() {
+            return None;
+        }
+        let dense = dense_layers(model)?;
+        let compiled = model.compiled()?;
+        Some(FastEngine {
+            dense,
+            learning_rate: compiled.optimizer.learning_rate(),
+            accuracy: compiled.metrics.contains(&Metric::Accuracy),
+            trainer: None,
+        })
+    }
+
+    /// Copies the model's weights into a new trainer for batches of up to
+    /// `batch_size` samples.
+    fn start(&self, model: &Sequential, batch_size: usize) -> Result<FastMlp, NetError> {
+        let cores: Vec<&ch04_backprop::Dense> = self
+            .dense
+            .iter()
+            .filter_map(|&i| model.layers().nth(i))
+            .filter_map(|(_, layer)| layer.as_any().downcast_ref::<Dense>()?.core())
+            .collect();
+        if cores.len() != self.dense.len() {
+            return Err(NetError::InvalidArgument("the model changed during fit".into()));
+        }
+        let layers: Vec<_> = cores.iter().map(|d| (d.weights.view(), d.bias.view())).collect();
+        let config = FastConfig {
+            batch_size,
+            ..FastConfig::default()
+        };
+        FastMlp::from_parameters(&layers, config)
+    }
+
+    /// Writes the trainer's weights back into the model.
+    fn write_back(&mut self, model: &mut Sequential) -> Result<(), NetError> {
+        let Some(trainer) = self.trainer.take() else {
+            return Ok(());
+        };
+        let layers = model.layers_mut();
+        for (&i, (w, b)) in self.dense.iter().zip(trainer.parameters()) {
+            let core = layers
+                .get_mut(i)
+                .and_then(|l| l.as_any_mut().downcast_mut::<Dense>())
+                .and_then(Dense::core_mut)
+                .ok_or_else(|| NetError::InvalidArgument("the model changed during fit".into()))?;
+            core.weights.assign(&w);
+            core.bias.assign(&b);
+        }
+        Ok(())
+    }
+}
+
+impl Engine for FastEngine {
+    fn train_batch(
+        &mut self,
+        model: &mut Sequential,
+        x: ArrayView2<f32>,
+        labels: &[u8],
+    ) -> Result<BatchResult, TrainError> {
+        let fits = |t: &FastMlp| x.nrows() <= t.config().batch_size;
+        if !self.trainer.as_ref().is_some_and(fits) {
+            self.write_back(model)?;
+            self.trainer = Some(self.start(model, x.nrows().max(1))?);
+        }
+        let Some(trainer) = self.trainer.as_mut() else {
+            return Err(NetError::InvalidArgument("the fast trainer did not start".into()).into());
+        };
+        match trainer.train_batch(x, labels, self.learning_rate) {
+            Ok(stats) => Ok(BatchResult {
+                loss: stats.loss,
+                accuracy: self.accuracy.then_some(stats.accuracy),
+                samples: stats.samples,
+            }),
+            Err(e) => {
+                self.write_back(model)?;
+                Err(e.into())
+            }
+        }
+    }
+
+    fn finish(&mut self, model: &mut Sequential) -> Result<(), TrainError> {
+        Ok(self.write_back(model)?)
+    }
+}

@@ -1,0 +1,333 @@
+//! The phases of a training step, and the loop over the steps of a task.
+//!
+//! Every worker runs the same code on its own parts; the numbers in the
+//! comments are for the book's 784-300-100-10 model, whose step has five
+//! barriers:
+//!
+//! | phase | each part, on its rows `K` of each layer | then |
+//! | --- | --- | --- |
+//! | 1 | gather its pixels of the batch; `P₁ = X[:, K] · W₁[K, :]` | barrier |
+//! | 2 | its columns of `A₁ = relu(ΣP₁ + b₁)`; `P₂ = A₁[:, K] · W₂[K, :]` | barrier |
+//! | 3 | its columns of `A₂`; `P₃ = A₂[:, K] · W₃[K, :]` | barrier |
+//! | 4 | logits `ΣP₃ + b₃`, softmax, loss, `G₃` (every part, the same); `G₂[:, K]` from `W₃[K, :]`; update `W₃[K, :]`, `b₃`, `b₂[K]` | barrier |
+//! | 5 | `G₁[:, K]` from `W₂[K, :]`; update `W₂[K, :]`, `b₁[K]` | barrier |
+//! | 6 | update `W₁[K, :]` | — |
+
+use std::cell::UnsafeCell;
+use std::ops::Range;
+
+use super::kernels::{self, BatchScore, Kernels};
+use super::layout::{Exchange, Part, Plan};
+use super::team::{PoisonOnPanic, SpinBarrier};
+use super::{Isa, PARTS};
+
+/// Where a task's samples come from.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Source {
+    /// Images as bytes, `plan.sizes[0]` per row, divided by 255 as they
+    /// are gathered (chapter 7's scaling).
+    Pixels(*const u8),
+    /// Samples already as `f32`, one row every `stride` floats.
+    Rows { x: *const f32, stride: usize },
+}
+
+/// A task for the workers: steps of SGD over the samples `order` (indices
+/// into `source` and `labels`), in batches of `plan.batch`. The pointers
+/// stay valid until the task is finished.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Task {
+    pub(crate) source: Source,
+    pub(crate) labels: *const u8,
+    pub(crate) order: *const usize,
+    pub(crate) order_len: usize,
+    pub(crate) lr: f32,
+}
+
+// SAFETY: a task is a description of borrowed data that the poster keeps
+// alive, unchanged, until every worker has finished the task.
+unsafe impl Send for Task {}
+
+/// What the workers share: the plan, the exchange buffers, the barrier, and
+/// the parts, each used by one thread at a time.
+pub(crate) struct Shared {
+    pub(crate) plan: Plan,
+    pub(crate) exchange: Exchange,
+    pub(crate) barrier: SpinBarrier,
+    pub(crate) parts: Vec<UnsafeCell<Part>>,
+}
+
+// SAFETY: the exchange buffers follow the phase rule of `team`; each part is
+// used by the one thread the part is assigned to during a task, and by the
+// owner of the trainer between tasks.
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    /// Part `t`, for reading between tasks.
+    ///
+    /// # Safety
+    ///
+    /// No task may be running.
+    pub(crate) unsafe fn part(&self, t: usize) -> &Part {
+        unsafe { &*self.parts[t].get() }
+    }
+
+    /// Part `t`, for the thread that owns it in this task.
+    ///
+    /// # Safety
+    ///
+    /// Only one thread may use part `t` at a time.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn part_mut(&self, t: usize) -> &mut Part {
+        unsafe { &mut *self.parts[t].get() }
+    }
+}
+
+/// Runs this thread's share of `task`, the parts `parts`, with the kernels
+/// for `isa`.
+///
+/// # Safety
+///
+/// `isa` must be available on this processor; the task's pointers must be
+/// valid and its indices in range; the other parts must be run by the other
+/// threads of the team, on the same task, at the same time.
+pub(crate) unsafe fn run(isa: Isa, shared: &Shared, task: Task, parts: Range<usize>) {
+    unsafe {
+        match isa {
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => run_avx512(shared, task, parts),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => run_avx2(shared, task, parts),
+            _ => steps::<super::simd::Portable>(shared, task, parts),
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+unsafe fn run_avx512(shared: &Shared, task: Task, parts: Range<usize>) {
+    unsafe { steps::<super::simd::Avx512>(shared, task, parts) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run_avx2(shared: &Shared, task: Task, parts: Range<usize>) {
+    unsafe { steps::<super::simd::Avx2>(shared, task, parts) }
+}
+
+// ANCHOR: steps
+/// One thread's share of a task: for every batch, the phases of a step, each
+/// run for all of this thread's parts, with a barrier wherever the next
+/// phase reads what another part wrote.
+#[inline(always)]
+unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
+    let _poison = PoisonOnPanic(&shared.barrier);
+    let layers = shared.plan.layers();
+    // SAFETY (for every `part_mut` below): this thread alone runs `parts`.
+    let each = || parts.clone().map(|t| unsafe { shared.part_mut(t) });
+    for part in each() {
+        part.score = BatchScore::default();
+    }
+    // SAFETY: the poster keeps `order` alive for the whole task.
+    let order = unsafe { std::slice::from_raw_parts(task.order, task.order_len) };
+    for batch in order.chunks(shared.plan.batch) {
+        for part in each() {
+            unsafe { first_layer_forward::<V>(shared, &task, part, batch) };
+        }
+        shared.barrier.wait();
+        for l in 1..layers {
+            for part in each() {
+                unsafe { hidden_layer_forward::<V>(shared, part, l) };
+            }
+            shared.barrier.wait();
+        }
+        for part in each() {
+            unsafe { output_layer::<V>(shared, part, task.lr) };
+        }
+        shared.barrier.wait();
+        for l in (0..layers - 1).rev() {
+            let grad = shared.exchange.grads[l].ptr();
+            for part in each() {
+                unsafe { backward::<V>(shared, part, l, grad, task.lr) };
+            }
+            if l > 0 {
+                shared.barrier.wait();
+            }
+        }
+        // No barrier here: the next step's first phase touches only this
+        // part's own rows and its own partial sums, which every other part
+        // finished reading before the last barrier.
+    }
+}
+// ANCHOR_END: steps
+
+/// Phase 1: gather this part's inputs of the batch and multiply them by this
+/// part's rows of the first layer.
+#[inline(always)]
+unsafe fn first_layer_forward<V: Kernels>(
+    shared: &Shared,
+    task: &Task,
+    part: &mut Part,
+    batch: &[usize],
+) {
+    let plan = &shared.plan;
+    let rows = &plan.rows[0][part.index];
+    unsafe {
+        part.labels.clear();
+        part.labels.extend(batch.iter().map(|&i| *task.labels.add(i)));
+        match task.source {
+            Source::Pixels(pixels) => kernels::gather::<V>(
+                pixels,
+                plan.sizes[0],
+                batch,
+                rows.start,
+                rows.len(),
+                part.x.ptr(),
+                part.x_stride,
+                plan.padded_batch,
+            ),
+            Source::Rows { x, stride } => kernels::gather_rows(
+                x,
+                stride,
+                batch,
+                rows.start,
+                rows.len(),
+                part.x.ptr(),
+                part.x_stride,
+                plan.padded_batch,
+            ),
+        }
+        V::forward(
+            part.x.ptr(),
+            part.x_stride,
+            part.weights[0].ptr(),
+            rows.len(),
+            plan.widths[0] / 16,
+            shared.exchange.partials[0][part.index].ptr(),
+            plan.padded_batch,
+        );
+    }
+}
+
+/// Phases 2…L: finish this part's columns of hidden layer `l − 1` (sum of
+/// the parts' partial products, bias, ReLU) and multiply them by this part's
+/// rows of layer `l`.
+#[inline(always)]
+unsafe fn hidden_layer_forward<V: Kernels>(shared: &Shared, part: &mut Part, l: usize) {
+    let plan = &shared.plan;
+    let cols = &plan.rows[l][part.index];
+    let below = &shared.exchange.partials[l - 1];
+    let partials: [*const f32; PARTS] =
+        std::array::from_fn(|t| below[t].ptr().wrapping_add(cols.start).cast_const());
+    unsafe {
+        kernels::relu_of_sum::<V>(
+            &partials,
+            plan.widths[l - 1],
+            part.hidden_bias[l - 1].ptr(),
+            cols.len() / 16,
+            part.acts[l - 1].ptr(),
+            part.labels.len(),
+            plan.padded_batch,
+        );
+        V::forward(
+            part.acts[l - 1].ptr(),
+            cols.len(),
+            part.weights[l].ptr(),
+            cols.len(),
+            plan.widths[l] / 16,
+            shared.exchange.partials[l][part.index].ptr(),
+            plan.padded_batch,
+        );
+    }
+}
+
+/// The output phase: logits, softmax, loss and output gradient (every part
+/// computes them, identically), then the backward pass through this part's
+/// rows of the output layer, and the output bias.
+#[inline(always)]
+unsafe fn output_layer<V: Kernels>(shared: &Shared, part: &mut Part, lr: f32) {
+    let plan = &shared.plan;
+    let last = plan.layers() - 1;
+    let width = plan.widths[last];
+    let partials: [*const f32; PARTS] =
+        std::array::from_fn(|t| shared.exchange.partials[last][t].ptr().cast_const());
+    unsafe {
+        let score = kernels::softmax_cross_entropy::<V>(
+            &partials,
+            part.output_bias.ptr(),
+            width,
+            plan.classes(),
+            &part.labels,
+            part.logits.ptr(),
+            part.output_grad.ptr(),
+            plan.padded_batch,
+        );
+        part.score.loss_sum += score.loss_sum;
+        part.score.correct += score.correct;
+        let grad = part.output_grad.ptr();
+        backward::<V>(shared, part, last, grad, lr);
+        kernels::update_bias::<V>(
+            grad,
+            width,
+            plan.padded_batch,
+            part.output_bias.ptr(),
+            width / 16,
+            lr,
+        );
+    }
+}
+
+/// Backward through this part's rows of layer `l`, given `grad = ∂L/∂Z` of
+/// the layer (all columns): first the gradient into this part's columns of
+/// the layer below (masked by ReLU; that layer's bias is updated from it),
+/// then the fused weight update, which must come second because it changes
+/// the rows the first product reads.
+#[inline(always)]
+unsafe fn backward<V: Kernels>(
+    shared: &Shared,
+    part: &mut Part,
+    l: usize,
+    grad: *const f32,
+    lr: f32,
+) {
+    let plan = &shared.plan;
+    let rows = &plan.rows[l][part.index];
+    let nv = plan.widths[l] / 16;
+    unsafe {
+        if l > 0 {
+            let below = shared.exchange.grads[l - 1].ptr().add(rows.start);
+            V::input_gradient(
+                grad,
+                part.weights[l].ptr(),
+                rows.len(),
+                nv,
+                part.acts[l - 1].ptr(),
+                rows.len(),
+                below,
+                plan.widths[l - 1],
+                plan.padded_batch,
+            );
+            kernels::update_bias::<V>(
+                below,
+                plan.widths[l - 1],
+                plan.padded_batch,
+                part.hidden_bias[l - 1].ptr(),
+                rows.len() / 16,
+                lr,
+            );
+        }
+        let (input, stride) = match l {
+            0 => (part.x.ptr(), part.x_stride),
+            _ => (part.acts[l - 1].ptr(), rows.len()),
+        };
+        V::update(
+            input,
+            stride,
+            grad,
+            plan.padded_batch,
+            part.weights[l].ptr(),
+            rows.len(),
+            nv,
+            lr,
+        );
+    }
+}
