@@ -116,7 +116,7 @@ fn gzip_error(file: &Path, e: io::Error) -> DataError {
     }
 }
 
-// ANCHOR: header
+// ANCHOR: magic
 /// Reads the header, then exactly the number of bytes it promises, then
 /// checks that nothing is left. `size_hint` is a guess of the total
 /// decompressed size, used to allocate the data buffer once.
@@ -156,6 +156,8 @@ fn decode(
             found: ndims,
         });
     }
+    // ANCHOR_END: magic
+    // ANCHOR: sizes
     let mut sizes = vec![0u8; 4 * ndims];
     let got = read_up_to(reader, &mut sizes, file)?;
     if got < sizes.len() {
@@ -169,7 +171,7 @@ fn decode(
         .chunks_exact(4)
         .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
-    // ANCHOR_END: header
+    // ANCHOR_END: sizes
     // ANCHOR: payload
     // The number of elements, guarded against overflow on a corrupt header.
     let too_large = || DataError::TooLarge {
