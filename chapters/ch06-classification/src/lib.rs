@@ -10,12 +10,19 @@
 //!   [`ch04_backprop::Loss`];
 //! - [`binary`]: the sigmoid and binary cross-entropy, for yes/no and
 //!   multilabel outputs;
-//! - [`metrics`]: accuracy, the share of samples classified right.
+//! - [`metrics`]: accuracy, the share of samples classified right;
+//! - [`toy_data`]: seeded 2-D data sets that no straight line separates
+//!   (spirals, two moons);
+//! - [`classifier`]: small multiclass and binary MLPs, built and trained;
+//! - [`figures`]: decision regions, training curves and the loss figure.
 
 pub mod binary;
+pub mod classifier;
 pub mod cross_entropy;
+pub mod figures;
 pub mod metrics;
 pub mod softmax;
+pub mod toy_data;
 
 pub use binary::{BinaryCrossEntropy, sigmoid};
 pub use cross_entropy::{SoftmaxCrossEntropy, one_hot, sparse_categorical_cross_entropy};
