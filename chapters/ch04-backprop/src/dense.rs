@@ -169,7 +169,7 @@ impl Dense {
     pub fn forward(&mut self, x: ArrayView2<f32>) -> Result<Array2<f32>, NetError> {
         self.check_input(&x)?;
         let (batch, n_out) = (x.nrows(), self.n_outputs());
-        if self.pre_activation.dim() != (batch, n_out) {
+        if self.input.dim() != x.dim() || self.pre_activation.dim() != (batch, n_out) {
             // A new batch size: resize the caches (once, not every step).
             self.input = Array2::zeros(x.raw_dim());
             self.pre_activation = Array2::zeros((batch, n_out));
@@ -313,6 +313,28 @@ mod tests {
         let before = layer.weights.clone();
         Sgd { learning_rate: 0.1 }.step(&mut layer);
         assert_eq!(layer.weights, &before - &(x.t().dot(&g) * 0.1));
+    }
+
+    #[test]
+    fn replacing_the_public_weights_is_safe() {
+        let mut layer = identity_layer();
+        let x = Array2::<f32>::ones((2, 2));
+        layer.forward(x.view()).unwrap();
+        // Three inputs instead of two, same units, same batch size.
+        layer.weights = Array2::ones((3, 3));
+        let g = Array2::<f32>::ones((2, 3));
+        assert!(matches!(
+            layer.backward(g.view()),
+            Err(NetError::ShapeMismatch { .. })
+        ));
+        let x3 = Array2::<f32>::ones((2, 3));
+        assert_eq!(layer.forward(x3.view()).unwrap()[(0, 0)], 3.5);
+        assert_eq!(layer.backward(g.view()).unwrap().dim(), (2, 3));
+        Sgd { learning_rate: 0.1 }.step(&mut layer);
+        // A bias of the wrong length is refused, not a panic.
+        layer.bias = Array1::zeros(2);
+        assert!(layer.forward(x3.view()).is_err());
+        assert!(layer.predict(x3.view()).is_err());
     }
 
     #[test]

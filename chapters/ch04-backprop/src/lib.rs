@@ -13,6 +13,27 @@
 //! - [`xor`]: XOR with hand-set weights, and XOR learnt from scratch;
 //! - [`gradient_check`]: backpropagation checked against finite differences;
 //! - [`figures`]: the chapter's figures.
+//!
+//! ```
+//! use ch04_backprop::{Activation, Dense, Init, Mlp, Mse, Sgd};
+//! use ndarray::array;
+//!
+//! let mut rng = ch00_toolbox::seeded_rng(0);
+//! let mut mlp = Mlp::new(vec![
+//!     Dense::new(2, 8, Activation::Tanh, Init::GlorotUniform, &mut rng)?,
+//!     Dense::new(8, 1, Activation::Identity, Init::GlorotUniform, &mut rng)?,
+//! ])?;
+//! let x = array![[0.0f32, 1.0], [1.0, 0.0], [1.0, 1.0]];
+//! let y = array![[1.0f32], [1.0], [2.0]];
+//! let sgd = Sgd::new(0.05)?;
+//! let first = mlp.train_batch(x.view(), y.view(), &Mse, &sgd)?;
+//! for _ in 0..200 {
+//!     mlp.fit_epoch(x.view(), y.view(), 2, &Mse, &sgd, &mut rng)?;
+//! }
+//! let last = mlp.train_batch(x.view(), y.view(), &Mse, &sgd)?;
+//! assert!(last < first);
+//! # Ok::<(), ch04_backprop::NetError>(())
+//! ```
 
 pub mod activation;
 pub mod dense;
