@@ -13,9 +13,11 @@
 //!   reference notebook's;
 //! - [`dataset`]: everything that turns districts into arrays a network
 //!   learns from;
-//! - [`train`]: the Dense(30, ReLU) → Dense(1) model and its training loop.
+//! - [`train`]: the Dense(30, ReLU) → Dense(1) model and its training loop;
+//! - [`figures`]: learning curves, predicted vs actual, and the losses.
 
 pub mod dataset;
+pub mod figures;
 pub mod housing;
 pub mod losses;
 pub mod split;
