@@ -50,8 +50,8 @@ pub struct HousingData {
     pub bedrooms_fill: BedroomFill,
 }
 
-// ANCHOR: prepare
 impl HousingData {
+    // ANCHOR: prepare
     /// Splits `districts` with `seed`, fills missing bedroom counts with the
     /// training median of bedrooms per household, builds the eight features
     /// and standardises them with statistics of the training part only.
@@ -65,6 +65,7 @@ impl HousingData {
         let split = split_indices(districts.len(), seed);
         HousingData::from_split(districts, &split, Imputation::MedianPerHousehold)
     }
+    // ANCHOR_END: prepare
 
     /// Like [`HousingData::prepare`], for a split made elsewhere and a
     /// chosen [`Imputation`]. Every index must be below `districts.len()`,
@@ -84,6 +85,7 @@ impl HousingData {
                 "split index {bad} is out of range for {n} districts"
             )));
         }
+        // ANCHOR: from_split
         let bedrooms_fill = imputation
             .fit(split.train.iter().map(|&i| &districts[i]))
             .ok_or_else(|| {
@@ -108,9 +110,9 @@ impl HousingData {
             standardiser,
             bedrooms_fill,
         })
+        // ANCHOR_END: from_split
     }
 }
-// ANCHOR_END: prepare
 
 #[cfg(test)]
 mod tests {

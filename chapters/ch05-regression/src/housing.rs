@@ -291,7 +291,9 @@ pub enum BedroomFill {
     /// A missing `total_bedrooms` becomes this many bedrooms per household.
     PerHousehold(f32),
 }
+// ANCHOR_END: imputation
 
+// ANCHOR: fill
 impl Imputation {
     /// Learns the fill value from the districts with a known bedroom count
     /// (pass the training districts only); `None` if none is known.
@@ -318,7 +320,7 @@ impl BedroomFill {
         }
     }
 }
-// ANCHOR_END: imputation
+// ANCHOR_END: fill
 
 // ANCHOR: features
 /// One district's eight features; a missing bedroom count comes from `fill`.

@@ -61,6 +61,7 @@ pub struct Huber {
     /// Where the loss turns from quadratic to linear (Keras' default is 1).
     pub delta: f32,
 }
+// ANCHOR_END: huber
 
 impl Huber {
     /// A Huber loss switching at `delta`, which must be positive and finite.
@@ -74,6 +75,7 @@ impl Huber {
         }
     }
 
+    // ANCHOR: huber_error
     /// The loss of one error `e`.
     pub fn of_error(&self, e: f32) -> f32 {
         let d = self.delta;
@@ -88,6 +90,7 @@ impl Huber {
     pub fn slope(&self, e: f32) -> f32 {
         e.clamp(-self.delta, self.delta)
     }
+    // ANCHOR_END: huber_error
 }
 
 impl Default for Huber {
@@ -96,6 +99,7 @@ impl Default for Huber {
     }
 }
 
+// ANCHOR: huber_loss
 impl Loss for Huber {
     fn value(&self, p: ArrayView2<f32>, y: ArrayView2<f32>) -> Result<f32, NetError> {
         check_pair(&p, &y)?;
@@ -115,7 +119,7 @@ impl Loss for Huber {
             .map_collect(|&p, &y| scale * self.slope(p - y)))
     }
 }
-// ANCHOR_END: huber
+// ANCHOR_END: huber_loss
 
 #[cfg(test)]
 mod tests {

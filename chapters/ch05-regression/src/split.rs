@@ -10,7 +10,6 @@
 //! the same order as scikit-learn's copy), so our test MSE can be set beside
 //! the reference's number without a different split muddying the comparison.
 
-// ANCHOR: mt19937
 /// The 32-bit Mersenne Twister, seeded like NumPy's legacy `RandomState(seed)`.
 pub struct Mt19937 {
     state: [u32; 624],
@@ -56,6 +55,7 @@ impl Mt19937 {
         self.index = 0;
     }
 
+    // ANCHOR: interval
     /// A uniform integer in `0..=max`, by masking and rejecting (NumPy's
     /// legacy `random_interval`).
     pub fn interval(&mut self, max: u32) -> u32 {
@@ -70,8 +70,8 @@ impl Mt19937 {
             }
         }
     }
+    // ANCHOR_END: interval
 }
-// ANCHOR_END: mt19937
 
 // ANCHOR: permutation
 /// `0..n` shuffled as NumPy's `RandomState(seed).permutation(n)` shuffles it
