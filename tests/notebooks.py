@@ -64,6 +64,7 @@ def run(path):
     client = NotebookClient(
         nb,
         timeout=CELL_TIMEOUT,
+        startup_timeout=300,
         kernel_name="rust",
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
