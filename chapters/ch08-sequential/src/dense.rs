@@ -48,7 +48,10 @@ impl DenseActivation {
     pub fn name(self) -> &'static str {
         match self {
             DenseActivation::Elementwise(Activation::Identity) => "linear",
-            DenseActivation::Elementwise(a) => a.name(),
+            DenseActivation::Elementwise(Activation::Step) => "step",
+            DenseActivation::Elementwise(Activation::Sigmoid) => "sigmoid",
+            DenseActivation::Elementwise(Activation::Tanh) => "tanh",
+            DenseActivation::Elementwise(Activation::Relu) => "relu",
             DenseActivation::Softmax => "softmax",
         }
     }

@@ -1,1 +1,40 @@
-//! # Chapter 9: training the Sequential model on Fashion-MNIST.
+//! # Chapter 9: training the Sequential model on Fashion-MNIST
+//!
+//! Chapter 8 built the model and trains it one batch at a time. This chapter
+//! adds everything around the batches, in the shape a Keras user expects:
+//!
+//! - [`dataset`]: the [`Dataset`] trait, implemented by Fashion-MNIST's
+//!   splits (images stay bytes; each batch is scaled as it is gathered);
+//! - [`fit`]: [`Training::fit`] over shuffled mini-batches with validation,
+//!   [`Training::evaluate`] and [`Training::predict_dataset`] in chunks;
+//! - [`history`]: the [`History`] of loss, accuracy, val loss and val
+//!   accuracy per epoch;
+//! - [`callbacks`]: the [`Callback`] hook, [`EarlyStopping`] with
+//!   best-weights restore, and [`TerminateOnNan`];
+//! - [`progress`]: the Keras-style progress line of each epoch (indicatif);
+//! - [`weights`]: saving and loading weights as safetensors, readable from
+//!   Python;
+//! - [`confusion`]: the confusion matrix;
+//! - [`figures`]: learning curves, confusion matrix, predictions on test
+//!   images;
+//! - [`cli`] and [`run`]: the book's main job, `cargo run --release -p
+//!   ch09-training`.
+
+pub mod callbacks;
+pub mod cli;
+pub mod confusion;
+pub mod dataset;
+pub mod error;
+pub mod figures;
+pub mod fit;
+pub mod history;
+pub mod progress;
+pub mod run;
+pub mod weights;
+
+pub use callbacks::{Callback, Control, EarlyStopping, TerminateOnNan};
+pub use dataset::{Batch, Dataset, InMemory};
+pub use error::TrainError;
+pub use fit::{Evaluation, FitOptions, Training};
+pub use history::{EpochRecord, History};
+pub use weights::{load_weights, save_weights, weights_from_bytes, weights_to_bytes};

@@ -1,0 +1,146 @@
+//! Callbacks: code that `fit` calls after every batch and every epoch, and
+//! that may stop training.
+//!
+//! Two are provided, as in Keras: [`EarlyStopping`] (stop when the
+//! validation loss has not improved for a while, and go back to the best
+//! weights) and [`TerminateOnNan`] (stop as soon as the loss is not a
+//! number). Write your own by implementing [`Callback`].
+
+use ch08_sequential::Sequential;
+use ndarray::ArrayD;
+
+use crate::error::TrainError;
+use crate::history::EpochRecord;
+
+// ANCHOR: callback
+/// Whether training goes on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// Carry on.
+    Continue,
+    /// Stop after this batch or epoch, for the reason given.
+    Stop(String),
+}
+
+/// Hooks into `fit`. Every method has a default that does nothing.
+pub trait Callback {
+    /// After each training batch, with its loss.
+    fn on_batch_end(&mut self, _epoch: usize, _step: usize, _loss: f32) -> Control {
+        Control::Continue
+    }
+
+    /// After each epoch, once validation has been measured. The model may be
+    /// changed here (a new learning rate, say): the next epoch uses it.
+    fn on_epoch_end(&mut self, _record: &EpochRecord, _model: &mut Sequential) -> Result<Control, TrainError> {
+        Ok(Control::Continue)
+    }
+
+    /// Once, when training ends (stopped or not).
+    fn on_train_end(&mut self, _model: &mut Sequential) -> Result<(), TrainError> {
+        Ok(())
+    }
+}
+// ANCHOR_END: callback
+
+// ANCHOR: terminate_on_nan
+/// Stops training as soon as a batch loss is NaN or infinite: from then on
+/// every weight it touches is NaN, and no later step can undo it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TerminateOnNan;
+
+impl Callback for TerminateOnNan {
+    fn on_batch_end(&mut self, epoch: usize, step: usize, loss: f32) -> Control {
+        if loss.is_finite() {
+            Control::Continue
+        } else {
+            Control::Stop(format!("the loss became {loss} at epoch {epoch}, batch {step}"))
+        }
+    }
+}
+// ANCHOR_END: terminate_on_nan
+
+// ANCHOR: early_stopping
+/// Stops when the validation loss has not improved by more than `min_delta`
+/// for `patience` epochs in a row; with `restore_best_weights`, puts the
+/// weights of the best epoch back into the model when training ends.
+#[derive(Clone, Debug)]
+pub struct EarlyStopping {
+    patience: usize,
+    min_delta: f32,
+    restore_best_weights: bool,
+    best: Option<(usize, f32)>, // (epoch, val_loss)
+    best_weights: Option<Vec<ArrayD<f32>>>,
+    epochs_without_progress: usize,
+}
+
+impl EarlyStopping {
+    /// Waits `patience` epochs without improvement before stopping.
+    pub fn new(patience: usize) -> EarlyStopping {
+        EarlyStopping {
+            patience,
+            min_delta: 0.0,
+            restore_best_weights: false,
+            best: None,
+            best_weights: None,
+            epochs_without_progress: 0,
+        }
+    }
+
+    /// Counts only improvements larger than `min_delta`.
+    pub fn min_delta(mut self, min_delta: f32) -> EarlyStopping {
+        self.min_delta = min_delta.abs();
+        self
+    }
+
+    /// Whether to restore the best epoch's weights at the end.
+    pub fn restore_best_weights(mut self, restore: bool) -> EarlyStopping {
+        self.restore_best_weights = restore;
+        self
+    }
+
+    /// The best epoch so far and its validation loss.
+    pub fn best(&self) -> Option<(usize, f32)> {
+        self.best
+    }
+}
+
+impl Callback for EarlyStopping {
+    fn on_epoch_end(&mut self, record: &EpochRecord, model: &mut Sequential) -> Result<Control, TrainError> {
+        let val_loss = record.val_loss.ok_or_else(|| {
+            TrainError::InvalidOption("EarlyStopping watches val_loss: give fit validation data".into())
+        })?;
+        // A NaN never counts as an improvement.
+        let improved = match self.best {
+            None => !val_loss.is_nan(),
+            Some((_, best)) => val_loss < best - self.min_delta,
+        };
+        if improved {
+            self.best = Some((record.epoch, val_loss));
+            self.epochs_without_progress = 0;
+            if self.restore_best_weights {
+                self.best_weights = Some(model.get_weights());
+            }
+            return Ok(Control::Continue);
+        }
+        self.epochs_without_progress += 1;
+        if self.epochs_without_progress < self.patience.max(1) {
+            return Ok(Control::Continue);
+        }
+        let best = match self.best {
+            Some((epoch, loss)) => format!("the best was {loss:.4} at epoch {epoch}"),
+            None => "no epoch had a finite val_loss".to_string(),
+        };
+        Ok(Control::Stop(format!(
+            "early stopping: val_loss did not improve for {} epochs; {best}",
+            self.epochs_without_progress
+        )))
+    }
+
+    fn on_train_end(&mut self, model: &mut Sequential) -> Result<(), TrainError> {
+        if let Some(weights) = self.best_weights.take() {
+            model.set_weights(&weights)?;
+        }
+        Ok(())
+    }
+}
+// ANCHOR_END: early_stopping

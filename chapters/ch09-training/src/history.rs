@@ -1,0 +1,103 @@
+//! `History`: what `fit` measured, epoch by epoch.
+
+use serde::{Deserialize, Serialize};
+
+// ANCHOR: history
+/// The figures of one epoch, as Keras' `history.history` holds them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// The epoch's number, from 1.
+    pub epoch: usize,
+    /// The mean training loss over the epoch's batches (each measured just
+    /// before its own update step, so it lags the weights a little).
+    pub loss: f32,
+    /// The training accuracy over the epoch, measured the same way.
+    pub accuracy: Option<f32>,
+    /// The loss on the validation data after the epoch.
+    pub val_loss: Option<f32>,
+    /// The accuracy on the validation data after the epoch.
+    pub val_accuracy: Option<f32>,
+    /// Wall-clock time of the epoch, validation included.
+    pub seconds: f64,
+}
+
+/// Everything `fit` measured, one record per epoch.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// The epochs that ran, in order.
+    pub epochs: Vec<EpochRecord>,
+    /// Why training stopped before the last epoch, if it did.
+    pub stopped: Option<String>,
+}
+// ANCHOR_END: history
+
+impl History {
+    /// The number of epochs that ran.
+    pub fn len(&self) -> usize {
+        self.epochs.len()
+    }
+
+    /// Whether no epoch ran.
+    pub fn is_empty(&self) -> bool {
+        self.epochs.is_empty()
+    }
+
+    /// The last epoch's record.
+    pub fn last(&self) -> Option<&EpochRecord> {
+        self.epochs.last()
+    }
+
+    /// `(epoch, value)` for every epoch where `value` has a number: for
+    /// example `history.points(|r| r.val_accuracy)`, ready to plot.
+    pub fn points(&self, value: impl Fn(&EpochRecord) -> Option<f32>) -> Vec<(f64, f64)> {
+        self.epochs
+            .iter()
+            .filter_map(|r| value(r).map(|v| (r.epoch as f64, f64::from(v))))
+            .collect()
+    }
+
+    /// The training loss of every epoch.
+    pub fn loss(&self) -> Vec<f32> {
+        self.epochs.iter().map(|r| r.loss).collect()
+    }
+
+    /// The validation accuracy of every epoch that has one.
+    pub fn val_accuracy(&self) -> Vec<f32> {
+        self.epochs.iter().filter_map(|r| r.val_accuracy).collect()
+    }
+
+    /// The validation loss of every epoch that has one.
+    pub fn val_loss(&self) -> Vec<f32> {
+        self.epochs.iter().filter_map(|r| r.val_loss).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(epoch: usize, val: Option<f32>) -> EpochRecord {
+        EpochRecord {
+            epoch,
+            loss: 1.0 / epoch as f32,
+            accuracy: Some(0.5),
+            val_loss: val,
+            val_accuracy: val,
+            seconds: 1.0,
+        }
+    }
+
+    #[test]
+    fn points_skip_missing_values_and_json_round_trips() {
+        let h = History {
+            epochs: vec![record(1, Some(0.25)), record(2, None)],
+            stopped: None,
+        };
+        assert_eq!(h.points(|r| r.val_accuracy), vec![(1.0, 0.25)]);
+        assert_eq!(h.loss(), vec![1.0, 0.5]);
+        let json = serde_json::to_string(&h).unwrap();
+        assert!(json.contains("\"val_loss\":null"), "{json}");
+        let back: History = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, h);
+    }
+}

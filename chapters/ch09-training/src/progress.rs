@@ -1,0 +1,107 @@
+//! The progress line of each epoch, in the style of Keras:
+//!
+//! ```text
+//! Epoch 1/30
+//! 1719/1719 ━━━━━━━━━━━━━━━━━━━━ 6s 3.6ms/step - loss: 0.7163 - accuracy: 0.7652 - val_loss: …
+//! ```
+//!
+//! While the epoch runs, an `indicatif` bar counts the steps and shows the
+//! running loss and accuracy; when it ends, the bar is replaced by one
+//! permanent line with the validation figures. When the output is not a
+//! terminal (a log file, a notebook), the moving bar is not drawn, but the
+//! permanent lines are still printed.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::history::EpochRecord;
+
+/// How often (in steps) the bar's message is refreshed: formatting a string
+/// every step would cost more than it shows.
+const REFRESH_EVERY: usize = 25;
+
+/// The bar and the permanent line of one epoch.
+#[derive(Debug)]
+pub struct EpochProgress {
+    bar: Option<ProgressBar>,
+    steps: usize,
+}
+
+// ANCHOR: progress
+impl EpochProgress {
+    /// Prints `Epoch e/E` and starts a bar of `steps` steps; with `verbose`
+    /// false, shows nothing at all.
+    pub fn start(epoch: usize, epochs: usize, steps: usize, verbose: bool) -> EpochProgress {
+        if !verbose {
+            return EpochProgress { bar: None, steps };
+        }
+        println!("Epoch {epoch}/{epochs}");
+        let style = ProgressStyle::with_template("{pos:>5}/{len} {bar:20} {elapsed} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("━━─");
+        let bar = ProgressBar::with_draw_target(Some(steps as u64), ProgressDrawTarget::stdout()).with_style(style);
+        EpochProgress { bar: Some(bar), steps }
+    }
+
+    /// After step `step` (from 1), with the running means of the epoch.
+    pub fn update(&self, step: usize, loss: f32, accuracy: Option<f32>) {
+        let Some(bar) = &self.bar else { return };
+        bar.set_position(step as u64);
+        if step % REFRESH_EVERY == 0 || step == self.steps {
+            let per_step = bar.elapsed().as_secs_f64() * 1000.0 / step as f64;
+            bar.set_message(format!("{per_step:.1}ms/step - {}", metrics_text(loss, accuracy, None, None)));
+        }
+    }
+
+    /// Replaces the bar by the epoch's permanent line.
+    pub fn finish(self, record: &EpochRecord) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+            println!("{}", epoch_line(self.steps, record));
+        }
+    }
+}
+// ANCHOR_END: progress
+
+/// `loss: 0.5000 - accuracy: 0.8000 - val_loss: …`, skipping what is absent.
+pub fn metrics_text(loss: f32, accuracy: Option<f32>, val_loss: Option<f32>, val_accuracy: Option<f32>) -> String {
+    let mut parts = vec![format!("loss: {loss:.4}")];
+    let named = [("accuracy", accuracy), ("val_loss", val_loss), ("val_accuracy", val_accuracy)];
+    for (name, value) in named {
+        if let Some(v) = value {
+            parts.push(format!("{name}: {v:.4}"));
+        }
+    }
+    parts.join(" - ")
+}
+
+/// The permanent line of an epoch of `steps` steps.
+pub fn epoch_line(steps: usize, r: &EpochRecord) -> String {
+    let per_step = r.seconds * 1000.0 / steps.max(1) as f64;
+    format!(
+        "{steps:>5}/{steps} {} {:.1}s {per_step:.1}ms/step - {}",
+        "━".repeat(20),
+        r.seconds,
+        metrics_text(r.loss, r.accuracy, r.val_loss, r.val_accuracy)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_epoch_line_reads_like_keras() {
+        let r = EpochRecord {
+            epoch: 1,
+            loss: 0.71634,
+            accuracy: Some(0.76521),
+            val_loss: Some(0.5241),
+            val_accuracy: None,
+            seconds: 6.2,
+        };
+        let line = epoch_line(1719, &r);
+        assert!(line.starts_with(" 1719/1719 ━"), "{line}");
+        assert!(line.contains("6.2s 3.6ms/step - loss: 0.7163 - accuracy: 0.7652 - val_loss: 0.5241"), "{line}");
+        assert!(!line.contains("val_accuracy"), "{line}");
+    }
+}
