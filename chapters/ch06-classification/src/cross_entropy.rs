@@ -150,6 +150,7 @@ mod tests {
     use super::*;
     use ndarray::array;
 
+    // ANCHOR: numeric_gradient
     /// Central finite differences of `f` at `z`, one entry at a time.
     fn numeric_gradient(z: &Array2<f32>, f: impl Fn(&Array2<f32>) -> f32) -> Array2<f32> {
         let h = 1e-2f32;
@@ -164,6 +165,8 @@ mod tests {
         }
         g
     }
+
+    // ANCHOR_END: numeric_gradient
 
     fn assert_close(a: &Array2<f32>, b: &Array2<f32>, tol: f32) {
         assert_eq!(a.shape(), b.shape());
@@ -189,6 +192,7 @@ mod tests {
         assert_close(&grad, &array![[0.5, -0.5]], 1e-6);
     }
 
+    // ANCHOR: gradient_test
     #[test]
     fn gradient_is_p_minus_y_and_matches_finite_differences() {
         let z = logits();
@@ -209,6 +213,8 @@ mod tests {
             assert!(row.sum().abs() < 1e-6);
         }
     }
+
+    // ANCHOR_END: gradient_test
 
     #[test]
     fn the_loss_trait_agrees_with_the_sparse_version() {
