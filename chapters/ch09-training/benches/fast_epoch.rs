@@ -22,8 +22,9 @@ use std::time::{Duration, Instant};
 use ch00_toolbox::seeded_rng;
 use ch07_fashion_mnist::{FashionMnist, Split};
 use ch08_sequential::{Dense, Sequential};
+use ch09_training::fast::engine::{self, FastPath};
 use ch09_training::fast::peak::peak_gflops;
-use ch09_training::fast::{FastConfig, FastMlp, Isa, engine};
+use ch09_training::fast::{FastConfig, FastMlp, Isa};
 use ch09_training::run::compiled_reference_model;
 use ch09_training::{FitOptions, Training};
 use ndarray::{Array1, Array2, Array3};
@@ -65,7 +66,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
         let mut value = || it.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
             "--epochs" => o.epochs = value()?.parse().map_err(|e| format!("--epochs: {e}"))?,
-            "--threads" => o.threads = Some(value()?.parse().map_err(|e| format!("--threads: {e}"))?),
+            "--threads" => {
+                o.threads = Some(value()?.parse().map_err(|e| format!("--threads: {e}"))?)
+            }
             "--isa" => {
                 let name = value()?;
                 o.isa = Some(Isa::from_name(name).ok_or(format!("unknown --isa {name}"))?);
@@ -189,11 +192,22 @@ fn main() {
                     cpu_times.extend(cpu);
                 }
             }
+            println!("\nwhere the calling thread's time went in the last epoch:");
+            println!("{:<32} {:>8} {:>8}", "phase", "work s", "wait s");
+            for p in fast.profile() {
+                println!("{:<32} {:>8.3} {:>8.3}", p.phase, p.work, p.wait);
+            }
         }
         Mode::Fit | Mode::Clear => {
-            engine::set_enabled(options.mode == Mode::Fit);
+            engine::set_fast_path(match options.mode {
+                Mode::Fit => FastPath::Always,
+                _ => FastPath::Never,
+            });
             for epoch in 0..=options.epochs {
-                let fit = FitOptions::new().epochs(1).seed(43 + epoch as u64).verbose(false);
+                let fit = FitOptions::new()
+                    .epochs(1)
+                    .seed(43 + epoch as u64)
+                    .verbose(false);
                 let (start, cpu) = (Instant::now(), thread_cpu_seconds());
                 let history = model.fit(&train, fit).expect("an epoch");
                 let seconds = start.elapsed().as_secs_f64();

@@ -7,10 +7,16 @@
 //! are already flat) it gets a [`FastEngine`], which copies the weights into
 //! a [`FastMlp`], trains the epoch's batches there and writes the weights
 //! back at the end of the epoch. Any other model trains layer by layer as
-//! before. [`set_enabled`] turns the fast path off for the whole program,
-//! for example to time the clear path.
+//! before.
+//!
+//! The fast path is only fast when compiled with optimisations: in a debug
+//! build (`cargo test` without `--release`) its kernels run tens of times
+//! slower than `ndarray`'s products, which are optimised even there as a
+//! dependency. So by default ([`FastPath::WhenOptimised`]) `fit` takes it in
+//! optimised builds only; [`set_fast_path`] changes that for the whole
+//! program, for example to time the clear path or to test the fast one.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use ch04_backprop::{Activation, NetError};
 use ch08_sequential::{BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential};
@@ -20,22 +26,52 @@ use super::{FastConfig, FastMlp};
 use crate::error::TrainError;
 use crate::fit::Engine;
 
-static ENABLED: AtomicBool = AtomicBool::new(true);
-
-/// Turns the fast path on or off for every later epoch of `fit` in this
-/// program (it is on unless turned off).
-pub fn set_enabled(enabled: bool) {
-    ENABLED.store(enabled, Ordering::Relaxed);
+/// When `fit` takes the fast path for a model of its shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FastPath {
+    /// In builds with optimisations (no `debug_assertions`): the default.
+    WhenOptimised,
+    /// Always.
+    Always,
+    /// Never: every model trains layer by layer.
+    Never,
 }
 
-/// Whether `fit` may use the fast path.
+static MODE: AtomicU8 = AtomicU8::new(0);
+
+/// Chooses when every later epoch of `fit` in this program takes the fast
+/// path.
+pub fn set_fast_path(mode: FastPath) {
+    let code = match mode {
+        FastPath::WhenOptimised => 0,
+        FastPath::Always => 1,
+        FastPath::Never => 2,
+    };
+    MODE.store(code, Ordering::Relaxed);
+}
+
+/// The current choice (see [`set_fast_path`]).
+pub fn fast_path() -> FastPath {
+    match MODE.load(Ordering::Relaxed) {
+        1 => FastPath::Always,
+        2 => FastPath::Never,
+        _ => FastPath::WhenOptimised,
+    }
+}
+
+/// Whether `fit` takes the fast path now for models of its shape.
 pub fn is_enabled() -> bool {
-    ENABLED.load(Ordering::Relaxed)
+    match fast_path() {
+        FastPath::WhenOptimised => !cfg!(debug_assertions),
+        FastPath::Always => true,
+        FastPath::Never => false,
+    }
 }
 
-/// Whether `fit` would train `model` with the fast path: dense layers with
-/// ReLU, a softmax output, sparse categorical cross-entropy, plain SGD, and
-/// at most the accuracy metric.
+/// Whether `model` has the fast path's shape: dense layers with ReLU, a
+/// softmax output, sparse categorical cross-entropy, plain SGD, and at most
+/// the accuracy metric (`fit` takes the fast path for it when
+/// [`is_enabled`]).
 pub fn supports(model: &Sequential) -> bool {
     dense_layers(model).is_some()
 }
@@ -105,9 +141,14 @@ impl FastEngine {
             .filter_map(|(_, layer)| layer.as_any().downcast_ref::<Dense>()?.core())
             .collect();
         if cores.len() != self.dense.len() {
-            return Err(NetError::InvalidArgument("the model changed during fit".into()));
+            return Err(NetError::InvalidArgument(
+                "the model changed during fit".into(),
+            ));
         }
-        let layers: Vec<_> = cores.iter().map(|d| (d.weights.view(), d.bias.view())).collect();
+        let layers: Vec<_> = cores
+            .iter()
+            .map(|d| (d.weights.view(), d.bias.view()))
+            .collect();
         let config = FastConfig {
             batch_size,
             ..FastConfig::default()

@@ -86,8 +86,11 @@ pub(crate) struct Part {
     pub(crate) output_grad: Buffer,
     /// The labels of the current batch.
     pub(crate) labels: Vec<u8>,
-    /// Loss and accuracy so far in this task (kept by part 0).
+    /// Loss and accuracy so far in this task.
     pub(crate) score: BatchScore,
+    /// For the first part of each thread: seconds of work and of waiting in
+    /// each phase of the steps of the last task.
+    pub(crate) profile: Vec<[f64; 2]>,
 }
 
 impl Part {
@@ -146,6 +149,7 @@ impl Part {
             output_grad: Buffer::zeros(rows * plan.widths[last]),
             labels: Vec::with_capacity(plan.batch),
             score: BatchScore::default(),
+            profile: vec![[0.0; 2]; 2 * plan.layers()],
         }
     }
 }
@@ -201,7 +205,10 @@ impl Exchange {
                 .iter()
                 .map(|&w| std::array::from_fn(|_| buffer(w)))
                 .collect(),
-            grads: plan.widths[..plan.layers() - 1].iter().map(|&w| buffer(w)).collect(),
+            grads: plan.widths[..plan.layers() - 1]
+                .iter()
+                .map(|&w| buffer(w))
+                .collect(),
         }
     }
 }

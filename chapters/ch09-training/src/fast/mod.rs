@@ -28,13 +28,20 @@
 //! - nothing is allocated while training.
 //!
 //! `fit` uses it through [`engine`] when a model has this shape.
+//!
+//! The AVX-512 intrinsics and target features this module uses are stable
+//! since Rust 1.89, later than the workspace's declared minimum (1.85).
 
+// `clippy::msrv`: the version these modules really need (see above).
 pub mod engine;
 mod kernels;
 mod layout;
 pub mod measurements;
+#[clippy::msrv = "1.89"]
 pub mod peak;
+#[clippy::msrv = "1.89"]
 mod simd;
+#[clippy::msrv = "1.89"]
 mod step;
 mod team;
 
@@ -67,6 +74,7 @@ pub enum Isa {
     Portable,
 }
 
+#[clippy::msrv = "1.89"]
 impl Isa {
     /// Every instruction set, fastest first.
     pub const ALL: [Isa; 3] = [Isa::Avx512, Isa::Avx2, Isa::Portable];
@@ -160,6 +168,17 @@ impl TrainStats {
             samples,
         }
     }
+}
+
+/// The time the calling thread spent in one phase of the training steps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhaseTime {
+    /// What the phase computes.
+    pub phase: String,
+    /// Seconds of work, summed over the steps.
+    pub work: f64,
+    /// Seconds spent waiting for the other thread at the barrier after it.
+    pub wait: f64,
 }
 
 /// The fused trainer. Build it from a model's parameters, train, read the
@@ -267,6 +286,28 @@ impl FastMlp {
         assemble(&self.shared.plan, parts)
     }
 
+    /// Where the calling thread's time went during the last call of
+    /// [`FastMlp::train_epoch`] or [`FastMlp::train_batch`], phase by phase.
+    pub fn profile(&self) -> Vec<PhaseTime> {
+        let layers = self.shared.plan.layers();
+        // SAFETY: no task is running (see `parameters`).
+        let times = unsafe { self.shared.part(0) }.profile.clone();
+        times
+            .iter()
+            .enumerate()
+            .map(|(p, &[work, wait])| PhaseTime {
+                phase: match p {
+                    0 => "gather, layer 1 forward".to_string(),
+                    p if p < layers => format!("layer {} forward", p + 1),
+                    p if p == layers => format!("softmax, layer {layers} backward"),
+                    p => format!("layer {} backward", 2 * layers - p),
+                },
+                work,
+                wait,
+            })
+            .collect()
+    }
+
     // ANCHOR: train_epoch
     /// One epoch of mini-batch SGD on images stored as bytes: the samples
     /// `order` (indices into `images` and `labels`) in that order, in
@@ -362,10 +403,18 @@ impl FastMlp {
     ) -> Result<(), NetError> {
         let plan = &self.shared.plan;
         if n_in != plan.sizes[0] {
-            return Err(NetError::shape("the samples", &[n, plan.sizes[0]], &[n, n_in]));
+            return Err(NetError::shape(
+                "the samples",
+                &[n, plan.sizes[0]],
+                &[n, n_in],
+            ));
         }
         if labels.len() != n {
-            return Err(NetError::shape("the labels (one per sample)", &[n], &[labels.len()]));
+            return Err(NetError::shape(
+                "the labels (one per sample)",
+                &[n],
+                &[labels.len()],
+            ));
         }
         let classes = plan.classes();
         if let Some(&bad) = labels.iter().find(|&&y| usize::from(y) >= classes) {
@@ -433,7 +482,9 @@ fn check_model(
         ));
     };
     if config.batch_size == 0 {
-        return Err(NetError::InvalidArgument("the batch size must be at least 1".into()));
+        return Err(NetError::InvalidArgument(
+            "the batch size must be at least 1".into(),
+        ));
     }
     if config.threads == 0 || config.threads > PARTS {
         return Err(NetError::InvalidArgument(format!(
@@ -467,7 +518,9 @@ fn check_model(
         sizes.push(w.ncols());
     }
     if sizes[0] == 0 {
-        return Err(NetError::InvalidArgument("the model needs at least one input".into()));
+        return Err(NetError::InvalidArgument(
+            "the model needs at least one input".into(),
+        ));
     }
     Ok(sizes)
 }

@@ -26,7 +26,9 @@ pub fn peak_gflops(isa: Isa, threads: usize, duration: Duration) -> Result<f64, 
         )));
     }
     if threads == 0 {
-        return Err(NetError::InvalidArgument("threads must be at least 1".into()));
+        return Err(NetError::InvalidArgument(
+            "threads must be at least 1".into(),
+        ));
     }
     let start = Instant::now();
     let flops: f64 = std::thread::scope(|s| {

@@ -205,7 +205,12 @@ mod x86 {
         }
         #[inline(always)]
         unsafe fn mul_add(a: Self::V, b: Self::V, c: Self::V) -> Self::V {
-            unsafe { (_mm256_fmadd_ps(a.0, b.0, c.0), _mm256_fmadd_ps(a.1, b.1, c.1)) }
+            unsafe {
+                (
+                    _mm256_fmadd_ps(a.0, b.0, c.0),
+                    _mm256_fmadd_ps(a.1, b.1, c.1),
+                )
+            }
         }
         #[inline(always)]
         unsafe fn add(a: Self::V, b: Self::V) -> Self::V {

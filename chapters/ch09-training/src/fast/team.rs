@@ -19,8 +19,8 @@
 //! is not about SIMD instructions.
 
 use std::cell::UnsafeCell;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
@@ -188,10 +188,12 @@ impl<T: Copy> Mailbox<T> {
         // increment below.
         unsafe { *self.task.get() = Some(task) };
         self.posted.fetch_add(1, Ordering::SeqCst);
-        if self.sleeping.load(Ordering::SeqCst) {
-            if let Some(helper) = self.helper.get() {
-                helper.unpark();
-            }
+        if let Some(helper) = self
+            .helper
+            .get()
+            .filter(|_| self.sleeping.load(Ordering::SeqCst))
+        {
+            helper.unpark();
         }
     }
 

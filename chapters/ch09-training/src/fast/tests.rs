@@ -2,8 +2,8 @@
 //! against itself across instruction sets, threads and runs.
 
 use super::*;
-use ndarray::{Array2, Axis, s};
 use ch00_toolbox::seeded_rng;
+use ndarray::{Array2, Axis, s};
 use rand::Rng;
 
 type Params = Vec<(Array2<f32>, Array1<f32>)>;
@@ -14,9 +14,8 @@ fn random_params(sizes: &[usize], seed: u64) -> Params {
         .windows(2)
         .map(|w| {
             let limit = (6.0 / (w[0] + w[1]) as f32).sqrt();
-            let weights = Array2::from_shape_simple_fn((w[0], w[1]), || {
-                rng.random_range(-limit..limit)
-            });
+            let weights =
+                Array2::from_shape_simple_fn((w[0], w[1]), || rng.random_range(-limit..limit));
             let bias = Array1::from_shape_simple_fn(w[1], || rng.random_range(-0.1..0.1));
             (weights, bias)
         })
@@ -49,7 +48,11 @@ fn reference_step(
     for (l, (w, b)) in params.iter().enumerate() {
         let z = inputs[l].dot(w) + b;
         pre.push(z.clone());
-        inputs.push(if l + 1 < params.len() { z.mapv(|v| v.max(0.0)) } else { z });
+        inputs.push(if l + 1 < params.len() {
+            z.mapv(|v| v.max(0.0))
+        } else {
+            z
+        });
     }
     let logits = inputs.pop().unwrap();
     let n = batch.len() as f32;
@@ -113,7 +116,9 @@ fn one_step_matches_the_reference_for_the_book_model() {
     let mut fast = FastMlp::from_parameters(&views(&reference), FastConfig::default()).unwrap();
     // A large rate, so that the update is far above rounding noise.
     let lr = 0.5;
-    let stats = fast.train_epoch(images.view(), &labels, &order, lr).unwrap();
+    let stats = fast
+        .train_epoch(images.view(), &labels, &order, lr)
+        .unwrap();
     let before = random_params(&sizes, 1);
     let (loss, correct) = reference_step(&mut reference, &images, &labels, &order, lr);
     let after = fast.parameters();
@@ -140,7 +145,9 @@ fn odd_sizes_and_a_short_last_batch_match_the_reference_over_an_epoch() {
         for threads in [1, 2] {
             let cfg = config(13, threads, Isa::detect());
             let mut fast = FastMlp::from_parameters(&views(&reference), cfg).unwrap();
-            let stats = fast.train_epoch(images.view(), &labels, order, 0.1).unwrap();
+            let stats = fast
+                .train_epoch(images.view(), &labels, order, 0.1)
+                .unwrap();
             let mut expected = reference.clone();
             let (mut loss, mut correct) = (0.0, 0);
             for batch in order.chunks(13) {
@@ -149,8 +156,14 @@ fn odd_sizes_and_a_short_last_batch_match_the_reference_over_an_epoch() {
                 correct += c;
             }
             let diff = max_abs_difference(&fast.parameters(), &expected);
-            assert!(diff < 1e-5, "sizes {sizes:?}: fast and reference differ by {diff}");
-            assert!((f64::from(stats.loss) - loss / 44.0).abs() < 1e-4, "sizes {sizes:?}");
+            assert!(
+                diff < 1e-5,
+                "sizes {sizes:?}: fast and reference differ by {diff}"
+            );
+            assert!(
+                (f64::from(stats.loss) - loss / 44.0).abs() < 1e-4,
+                "sizes {sizes:?}"
+            );
             assert_eq!(stats.accuracy, correct as f32 / 44.0);
             assert_eq!(stats.samples, 44);
         }
@@ -159,18 +172,24 @@ fn odd_sizes_and_a_short_last_batch_match_the_reference_over_an_epoch() {
 
 /// Trains two epochs and returns the parameters, bit for bit.
 fn train_bits(isa: Isa, threads: usize) -> Vec<u32> {
-    let sizes = [784, 300, 100, 10];
+    // Small enough for a debug build, large enough for every tile shape.
+    let sizes = [130, 70, 37, 10];
     let params = random_params(&sizes, 7);
-    let (images, labels) = random_data(200, 784, 10, 8);
-    let mut fast =
-        FastMlp::from_parameters(&views(&params), config(32, threads, isa)).unwrap();
-    let order: Vec<usize> = (0..200).map(|i| (i * 37) % 200).collect();
+    let (images, labels) = random_data(100, 130, 10, 8);
+    let mut fast = FastMlp::from_parameters(&views(&params), config(32, threads, isa)).unwrap();
+    let order: Vec<usize> = (0..100).map(|i| (i * 37) % 100).collect();
     for _ in 0..2 {
-        fast.train_epoch(images.view(), &labels, &order, 0.05).unwrap();
+        fast.train_epoch(images.view(), &labels, &order, 0.05)
+            .unwrap();
     }
     fast.parameters()
         .iter()
-        .flat_map(|(w, b)| w.iter().chain(b.iter()).map(|v| v.to_bits()).collect::<Vec<_>>())
+        .flat_map(|(w, b)| {
+            w.iter()
+                .chain(b.iter())
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -180,7 +199,11 @@ fn every_instruction_set_and_thread_count_gives_the_same_bits() {
     let mut checked = 0;
     for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
         for threads in 1..=PARTS {
-            assert!(train_bits(isa, threads) == expected, "{} with {threads} threads", isa.name());
+            assert!(
+                train_bits(isa, threads) == expected,
+                "{} with {threads} threads",
+                isa.name()
+            );
             checked += 1;
         }
     }
@@ -208,36 +231,53 @@ fn bad_inputs_are_errors_that_say_what_is_wrong() {
     assert!(matches!(err, NetError::ShapeMismatch { .. }), "{err}");
     assert!(err.to_string().contains("[4, 7]"), "{err}");
 
-    let err = fast.train_epoch(images.view(), &labels[..3], &order, 0.1).unwrap_err();
+    let err = fast
+        .train_epoch(images.view(), &labels[..3], &order, 0.1)
+        .unwrap_err();
     assert!(err.to_string().contains("labels"), "{err}");
 
-    let err = fast.train_epoch(images.view(), &[0, 1, 3, 2], &order, 0.1).unwrap_err();
+    let err = fast
+        .train_epoch(images.view(), &[0, 1, 3, 2], &order, 0.1)
+        .unwrap_err();
     assert!(err.to_string().contains("label 3"), "{err}");
 
-    let err = fast.train_epoch(images.view(), &labels, &[0, 4], 0.1).unwrap_err();
+    let err = fast
+        .train_epoch(images.view(), &labels, &[0, 4], 0.1)
+        .unwrap_err();
     assert!(err.to_string().contains("index 4"), "{err}");
 
     let x = images.mapv(f32::from);
-    let err = fast.train_batch(x.slice(s![..0, ..]), &[], 0.1).unwrap_err();
+    let err = fast
+        .train_batch(x.slice(s![..0, ..]), &[], 0.1)
+        .unwrap_err();
     assert_eq!(err, NetError::EmptyBatch);
     let five = Array2::<f32>::zeros((33, 8));
     let err = fast.train_batch(five.view(), &[0; 33], 0.1).unwrap_err();
     assert!(err.to_string().contains("33"), "{err}");
 
-    let err = fast.train_epoch(images.view(), &labels, &order, f32::NAN).unwrap_err();
+    let err = fast
+        .train_epoch(images.view(), &labels, &order, f32::NAN)
+        .unwrap_err();
     assert!(err.to_string().contains("learning rate"), "{err}");
 
     let mut mismatched = params.clone();
     mismatched[1].0 = Array2::zeros((6, 3));
     let err = FastMlp::from_parameters(&views(&mismatched), FastConfig::default()).unwrap_err();
-    assert!(err.to_string().contains("layer 2") && err.to_string().contains("[6, 3]"), "{err}");
+    assert!(
+        err.to_string().contains("layer 2") && err.to_string().contains("[6, 3]"),
+        "{err}"
+    );
 
     let mut bad_bias = params.clone();
     bad_bias[0].1 = Array1::zeros(4);
     let err = FastMlp::from_parameters(&views(&bad_bias), FastConfig::default()).unwrap_err();
     assert!(err.to_string().contains("bias of layer 1"), "{err}");
 
-    for cfg in [config(0, 1, Isa::Portable), config(32, 0, Isa::Portable), config(32, 3, Isa::Portable)] {
+    for cfg in [
+        config(0, 1, Isa::Portable),
+        config(32, 0, Isa::Portable),
+        config(32, 3, Isa::Portable),
+    ] {
         assert!(FastMlp::from_parameters(&views(&params), cfg).is_err());
     }
     assert!(FastMlp::from_parameters(&[], FastConfig::default()).is_err());
@@ -272,9 +312,13 @@ fn batches_of_f32_rows_train_like_an_epoch_of_bytes() {
     let params = random_params(&sizes, 16);
     let (images, labels) = random_data(40, 50, 4, 17);
     let order: Vec<usize> = (0..40).map(|i| (i * 7) % 40).collect();
-    let mut by_epoch = FastMlp::from_parameters(&views(&params), config(16, 2, Isa::detect())).unwrap();
-    let epoch = by_epoch.train_epoch(images.view(), &labels, &order, 0.3).unwrap();
-    let mut by_batch = FastMlp::from_parameters(&views(&params), config(16, 2, Isa::detect())).unwrap();
+    let mut by_epoch =
+        FastMlp::from_parameters(&views(&params), config(16, 2, Isa::detect())).unwrap();
+    let epoch = by_epoch
+        .train_epoch(images.view(), &labels, &order, 0.3)
+        .unwrap();
+    let mut by_batch =
+        FastMlp::from_parameters(&views(&params), config(16, 2, Isa::detect())).unwrap();
     let (mut loss, mut correct) = (0.0, 0.0);
     for batch in order.chunks(16) {
         let x = images.select(Axis(0), batch).mapv(|p| f32::from(p) / 255.0);
