@@ -3,6 +3,7 @@
 //! ```text
 //! cargo bench -p ch09-training --bench fast_epoch
 //! cargo bench -p ch09-training --bench fast_epoch -- --threads 1 --isa avx2
+//! cargo bench -p ch09-training --bench fast_epoch -- --sleep      # threads sleep, not spin
 //! cargo bench -p ch09-training --bench fast_epoch -- --fit        # chapter 9's fit, fast path
 //! cargo bench -p ch09-training --bench fast_epoch -- --clear      # fit on the clear path
 //! ```
@@ -24,7 +25,7 @@ use ch07_fashion_mnist::{FashionMnist, Split};
 use ch08_sequential::{Dense, Sequential};
 use ch09_training::fast::engine::{self, FastPath};
 use ch09_training::fast::peak::peak_gflops;
-use ch09_training::fast::{FastConfig, FastMlp, Isa};
+use ch09_training::fast::{FastConfig, FastMlp, Isa, Wait};
 use ch09_training::run::compiled_reference_model;
 use ch09_training::{FitOptions, Training};
 use ndarray::{Array1, Array2, Array3};
@@ -32,7 +33,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 const USAGE: &str = "usage: cargo bench -p ch09-training --bench fast_epoch -- \
-[--epochs N] [--threads 1|2] [--isa avx512|avx2|portable] [--random] [--fit | --clear]";
+[--epochs N] [--threads 1|2] [--isa avx512|avx2|portable] [--sleep] [--random] [--fit | --clear]";
 
 #[derive(Debug)]
 struct Options {
@@ -40,6 +41,7 @@ struct Options {
     threads: Option<usize>,
     isa: Option<Isa>,
     random: bool,
+    sleep: bool,
     mode: Mode,
 }
 
@@ -59,6 +61,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         threads: None,
         isa: None,
         random: false,
+        sleep: false,
         mode: Mode::Fast,
     };
     let mut it = args.iter();
@@ -74,6 +77,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 o.isa = Some(Isa::from_name(name).ok_or(format!("unknown --isa {name}"))?);
             }
             "--random" => o.random = true,
+            "--sleep" => o.sleep = true,
             "--fit" => o.mode = Mode::Fit,
             "--clear" => o.mode = Mode::Clear,
             // cargo bench passes --bench to every benchmark binary.
@@ -154,14 +158,18 @@ fn main() {
     if let Some(isa) = options.isa {
         config.isa = isa;
     }
+    if options.sleep {
+        config.wait = Wait::Sleep;
+    }
     let mut model = compiled_reference_model(42).expect("the reference model");
     let sizes = [784, 300, 100, 10];
     let n = train.len();
     let what = match options.mode {
         Mode::Fast => format!(
-            "FastMlp::train_epoch, {} kernels, {} thread(s)",
+            "FastMlp::train_epoch, {} kernels, {} thread(s){}",
             config.isa.name(),
-            config.threads
+            config.threads,
+            if options.sleep { " that sleep" } else { "" }
         ),
         Mode::Fit => "chapter 9's fit (fast path)".to_string(),
         Mode::Clear => "chapter 9's fit (clear path)".to_string(),

@@ -56,6 +56,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use kernels::BatchScore;
 use layout::{Exchange, Part, Plan, assemble};
 use step::{Shared, Source, Task};
+pub use team::Wait;
 use team::{Mailbox, SpinBarrier};
 
 /// Into how many parts each weight matrix is cut. The results depend on this
@@ -131,6 +132,9 @@ pub struct FastConfig {
     pub threads: usize,
     /// The instruction set; the results do not depend on it.
     pub isa: Isa,
+    /// How the two threads wait for each other; the results do not depend
+    /// on it.
+    pub wait: Wait,
 }
 
 impl Default for FastConfig {
@@ -142,6 +146,7 @@ impl Default for FastConfig {
             batch_size: 32,
             threads: cores.clamp(1, PARTS),
             isa: Isa::detect(),
+            wait: Wait::Spin,
         }
     }
 }
@@ -238,7 +243,7 @@ impl FastMlp {
             .collect();
         let shared = Arc::new(Shared {
             exchange: Exchange::new(&plan),
-            barrier: SpinBarrier::new(config.threads),
+            barrier: SpinBarrier::new(config.threads, config.wait),
             plan,
             parts,
         });
@@ -457,7 +462,7 @@ fn helper_thread(
 ) {
     let mut seen = 0;
     loop {
-        let (n, task) = mailbox.wait_posted(seen);
+        let (n, task) = mailbox.wait_posted(seen, shared.barrier.wait_kind());
         seen = n;
         if let Some(task) = task {
             // SAFETY: the poster checked the task and keeps its data alive

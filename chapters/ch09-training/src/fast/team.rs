@@ -76,6 +76,17 @@ impl Buffer {
     }
 }
 
+/// How the threads of a team wait for each other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// Spin on an atomic counter (the default): a wait costs well under a
+    /// microsecond, but keeps the core busy.
+    Spin,
+    /// Sleep in the operating system (a futex) until woken: the core is
+    /// free, but waking a thread costs tens of microseconds.
+    Sleep,
+}
+
 /// How many spins a waiting worker makes before it starts yielding its core
 /// to other threads (useful only on a busy machine).
 const SPINS_BEFORE_YIELD: u32 = 1 << 14;
@@ -90,16 +101,29 @@ pub(crate) struct SpinBarrier {
     arrived: AtomicUsize,
     generation: AtomicUsize,
     poisoned: AtomicBool,
+    /// `Some` when the threads should sleep instead of spinning (only to
+    /// measure what spinning is worth).
+    sleeping: Option<std::sync::Barrier>,
 }
 
 impl SpinBarrier {
     /// A barrier for `threads` threads.
-    pub(crate) fn new(threads: usize) -> SpinBarrier {
+    pub(crate) fn new(threads: usize, wait: Wait) -> SpinBarrier {
         SpinBarrier {
             threads,
             arrived: AtomicUsize::new(0),
             generation: AtomicUsize::new(0),
             poisoned: AtomicBool::new(false),
+            sleeping: (wait == Wait::Sleep).then(|| std::sync::Barrier::new(threads)),
+        }
+    }
+
+    /// How the threads wait.
+    pub(crate) fn wait_kind(&self) -> Wait {
+        if self.sleeping.is_some() {
+            Wait::Sleep
+        } else {
+            Wait::Spin
         }
     }
 
@@ -108,6 +132,10 @@ impl SpinBarrier {
     /// leave a thread spinning forever.
     pub(crate) fn wait(&self) {
         if self.threads == 1 {
+            return;
+        }
+        if let Some(barrier) = &self.sleeping {
+            barrier.wait();
             return;
         }
         let generation = self.generation.load(Ordering::Acquire);
@@ -199,8 +227,18 @@ impl<T: Copy> Mailbox<T> {
 
     /// Helper side: waits for the task after the `seen` first ones, spinning
     /// at first, then yielding, then sleeping. Returns it and its number.
-    pub(crate) fn wait_posted(&self, seen: usize) -> (usize, T) {
+    pub(crate) fn wait_posted(&self, seen: usize, wait: Wait) -> (usize, T) {
         let start = Instant::now();
+        let spin_limit = if wait == Wait::Spin {
+            SPINS_BEFORE_YIELD
+        } else {
+            0
+        };
+        let idle_limit = if wait == Wait::Spin {
+            IDLE_BEFORE_SLEEP
+        } else {
+            Duration::ZERO
+        };
         let mut spins = 0u32;
         loop {
             let posted = self.posted.load(Ordering::Acquire);
@@ -210,10 +248,10 @@ impl<T: Copy> Mailbox<T> {
                 let task = unsafe { *self.task.get() };
                 return (posted, task.expect("a posted task"));
             }
-            if spins < SPINS_BEFORE_YIELD {
+            if spins < spin_limit {
                 spins += 1;
                 std::hint::spin_loop();
-            } else if start.elapsed() < IDLE_BEFORE_SLEEP {
+            } else if start.elapsed() < idle_limit {
                 std::thread::yield_now();
             } else {
                 self.sleeping.store(true, Ordering::SeqCst);
@@ -276,7 +314,7 @@ mod tests {
     fn the_barrier_orders_each_phase_before_the_next() {
         // Two threads take turns incrementing a shared counter, one phase
         // each; without the barrier's ordering the sums would come out wrong.
-        let barrier = SpinBarrier::new(2);
+        let barrier = SpinBarrier::new(2, Wait::Spin);
         let shared = Buffer::zeros(16);
         std::thread::scope(|s| {
             for t in 0..2 {

@@ -104,6 +104,7 @@ fn config(batch_size: usize, threads: usize, isa: Isa) -> FastConfig {
         batch_size,
         threads,
         isa,
+        wait: Wait::Spin,
     }
 }
 
@@ -209,6 +210,30 @@ fn every_instruction_set_and_thread_count_gives_the_same_bits() {
     }
     assert!(checked >= 2);
     assert!(train_bits(Isa::detect(), PARTS) == expected, "a second run");
+    let sleepy = |isa| {
+        let params = random_params(&[130, 70, 37, 10], 7);
+        let mut cfg = config(32, PARTS, isa);
+        cfg.wait = Wait::Sleep;
+        FastMlp::from_parameters(&views(&params), cfg).unwrap()
+    };
+    let (images, labels) = random_data(100, 130, 10, 8);
+    let order: Vec<usize> = (0..100).map(|i| (i * 37) % 100).collect();
+    let mut fast = sleepy(Isa::detect());
+    for _ in 0..2 {
+        fast.train_epoch(images.view(), &labels, &order, 0.05)
+            .unwrap();
+    }
+    let bits: Vec<u32> = fast
+        .parameters()
+        .iter()
+        .flat_map(|(w, b)| {
+            w.iter()
+                .chain(b.iter())
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(bits == expected, "sleeping instead of spinning");
 }
 
 #[test]
