@@ -27,9 +27,16 @@ struct Metrics {
 }
 
 fn redraw(weights: PathBuf, metrics: PathBuf) -> Result<(), TrainError> {
-    let text = std::fs::read_to_string(&metrics).map_err(|source| TrainError::Io { path: metrics.clone(), source })?;
-    let parsed: Metrics = serde_json::from_str(&text).map_err(|e| TrainError::Json(format!("{}: {e}", metrics.display())))?;
-    let history = History { epochs: parsed.epochs, stopped: None };
+    let text = std::fs::read_to_string(&metrics).map_err(|source| TrainError::Io {
+        path: metrics.clone(),
+        source,
+    })?;
+    let parsed: Metrics = serde_json::from_str(&text)
+        .map_err(|e| TrainError::Json(format!("{}: {e}", metrics.display())))?;
+    let history = History {
+        epochs: parsed.epochs,
+        stopped: None,
+    };
     let mut model = compiled_reference_model(0)?;
     load_weights(&mut model, &weights)?;
     let test = FashionMnist::load()?.test;
@@ -43,13 +50,19 @@ fn redraw(weights: PathBuf, metrics: PathBuf) -> Result<(), TrainError> {
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1).map(PathBuf::from);
-    let weights = args.next().unwrap_or_else(|| PathBuf::from("target/ch09-training/model.safetensors"));
-    let metrics = args.next().unwrap_or_else(|| PathBuf::from("target/ch09-training/metrics.json"));
+    let weights = args
+        .next()
+        .unwrap_or_else(|| PathBuf::from("target/ch09-training/model.safetensors"));
+    let metrics = args
+        .next()
+        .unwrap_or_else(|| PathBuf::from("target/ch09-training/metrics.json"));
     match redraw(weights, metrics) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            eprintln!("(run the training with --save and --metrics-json first; see the top of examples/figures.rs)");
+            eprintln!(
+                "(run the training with --save and --metrics-json first; see the top of examples/figures.rs)"
+            );
             ExitCode::FAILURE
         }
     }

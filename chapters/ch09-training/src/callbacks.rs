@@ -31,7 +31,11 @@ pub trait Callback {
 
     /// After each epoch, once validation has been measured. The model may be
     /// changed here (a new learning rate, say): the next epoch uses it.
-    fn on_epoch_end(&mut self, _record: &EpochRecord, _model: &mut Sequential) -> Result<Control, TrainError> {
+    fn on_epoch_end(
+        &mut self,
+        _record: &EpochRecord,
+        _model: &mut Sequential,
+    ) -> Result<Control, TrainError> {
         Ok(Control::Continue)
     }
 
@@ -53,7 +57,9 @@ impl Callback for TerminateOnNan {
         if loss.is_finite() {
             Control::Continue
         } else {
-            Control::Stop(format!("the loss became {loss} at epoch {epoch}, batch {step}"))
+            Control::Stop(format!(
+                "the loss became {loss} at epoch {epoch}, batch {step}"
+            ))
         }
     }
 }
@@ -105,9 +111,15 @@ impl EarlyStopping {
 }
 
 impl Callback for EarlyStopping {
-    fn on_epoch_end(&mut self, record: &EpochRecord, model: &mut Sequential) -> Result<Control, TrainError> {
+    fn on_epoch_end(
+        &mut self,
+        record: &EpochRecord,
+        model: &mut Sequential,
+    ) -> Result<Control, TrainError> {
         let val_loss = record.val_loss.ok_or_else(|| {
-            TrainError::InvalidOption("EarlyStopping watches val_loss: give fit validation data".into())
+            TrainError::InvalidOption(
+                "EarlyStopping watches val_loss: give fit validation data".into(),
+            )
         })?;
         // A NaN never counts as an improvement.
         let improved = match self.best {

@@ -108,7 +108,11 @@ where
             "--metrics-json" => options.metrics_json = Some(PathBuf::from(value("a file path")?)),
             "--figures" => options.figures = Some(PathBuf::from(value("a folder")?)),
             "--no-figures" => options.figures = None,
-            other => return Err(UsageError(format!("unknown argument '{other}' (try --help)"))),
+            other => {
+                return Err(UsageError(format!(
+                    "unknown argument '{other}' (try --help)"
+                )));
+            }
         }
     }
     Ok(Command::Run(options))
@@ -124,7 +128,9 @@ fn number(name: &str, text: &str) -> Result<u64, UsageError> {
 fn positive(name: &str, text: &str) -> Result<usize, UsageError> {
     match text.trim().parse::<usize>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(UsageError(format!("{name} expects a whole number ≥ 1, got '{text}'"))),
+        _ => Err(UsageError(format!(
+            "{name} expects a whole number ≥ 1, got '{text}'"
+        ))),
     }
 }
 
@@ -147,8 +153,15 @@ mod tests {
 
     #[test]
     fn every_option_is_read_in_both_spellings() {
-        let Ok(Command::Run(o)) = parse(&["--epochs", "3", "--seed=7", "--save", "m.safetensors", "--metrics-json=m.json", "--no-figures"])
-        else {
+        let Ok(Command::Run(o)) = parse(&[
+            "--epochs",
+            "3",
+            "--seed=7",
+            "--save",
+            "m.safetensors",
+            "--metrics-json=m.json",
+            "--no-figures",
+        ]) else {
             panic!("should parse");
         };
         assert_eq!(o.epochs, 3);
@@ -156,7 +169,11 @@ mod tests {
         assert_eq!(o.save, Some(PathBuf::from("m.safetensors")));
         assert_eq!(o.metrics_json, Some(PathBuf::from("m.json")));
         assert_eq!(o.figures, None);
-        assert_eq!(parse(&["--figures", "out"]).map(|c| matches!(c, Command::Run(o) if o.figures == Some("out".into()))), Ok(true));
+        assert_eq!(
+            parse(&["--figures", "out"])
+                .map(|c| matches!(c, Command::Run(o) if o.figures == Some("out".into()))),
+            Ok(true)
+        );
         assert_eq!(parse(&["-h"]), Ok(Command::Help));
     }
 

@@ -6,9 +6,17 @@ use ndarray::Array2;
 // ANCHOR: confusion
 /// `counts[[t, p]]` is the number of samples of true class `t` that the
 /// model predicted as class `p`; the diagonal holds the correct answers.
-pub fn confusion_matrix(predicted: &[usize], labels: &[u8], classes: usize) -> Result<Array2<usize>, NetError> {
+pub fn confusion_matrix(
+    predicted: &[usize],
+    labels: &[u8],
+    classes: usize,
+) -> Result<Array2<usize>, NetError> {
     if predicted.len() != labels.len() {
-        return Err(NetError::shape("predictions (one per label)", &[labels.len()], &[predicted.len()]));
+        return Err(NetError::shape(
+            "predictions (one per label)",
+            &[labels.len()],
+            &[predicted.len()],
+        ));
     }
     let mut counts = Array2::zeros((classes, classes));
     for (i, (&p, &t)) in predicted.iter().zip(labels).enumerate() {
@@ -47,7 +55,11 @@ pub fn per_class_accuracy(counts: &Array2<usize>) -> Vec<f32> {
         .enumerate()
         .map(|(t, row)| {
             let total: usize = row.sum();
-            if total == 0 { 0.0 } else { row[t] as f32 / total as f32 }
+            if total == 0 {
+                0.0
+            } else {
+                row[t] as f32 / total as f32
+            }
         })
         .collect()
 }

@@ -29,7 +29,12 @@ pub trait Dataset {
 
     /// Writes the samples `indices`, in that order, into the rows of `x`
     /// (shape `indices.len() × sample_width`) and their labels into `labels`.
-    fn gather(&self, indices: &[usize], x: &mut Array2<f32>, labels: &mut Vec<u8>) -> Result<(), TrainError>;
+    fn gather(
+        &self,
+        indices: &[usize],
+        x: &mut Array2<f32>,
+        labels: &mut Vec<u8>,
+    ) -> Result<(), TrainError>;
 }
 
 impl Dataset for Split {
@@ -41,7 +46,12 @@ impl Dataset for Split {
         self.pixels_per_image()
     }
 
-    fn gather(&self, indices: &[usize], x: &mut Array2<f32>, labels: &mut Vec<u8>) -> Result<(), TrainError> {
+    fn gather(
+        &self,
+        indices: &[usize],
+        x: &mut Array2<f32>,
+        labels: &mut Vec<u8>,
+    ) -> Result<(), TrainError> {
         self.gather_scaled(indices, x)?; // checks every index
         labels.clear();
         labels.extend(indices.iter().map(|&i| self.labels[i]));
@@ -62,7 +72,12 @@ impl<'a> InMemory<'a> {
     /// Pairs samples (one per row) with labels; the counts must agree.
     pub fn new(x: ArrayView2<'a, f32>, labels: &'a [u8]) -> Result<InMemory<'a>, TrainError> {
         if x.nrows() != labels.len() {
-            return Err(NetError::shape("labels (one per row of the samples)", &[x.nrows()], &[labels.len()]).into());
+            return Err(NetError::shape(
+                "labels (one per row of the samples)",
+                &[x.nrows()],
+                &[labels.len()],
+            )
+            .into());
         }
         Ok(InMemory { x, labels })
     }
@@ -77,9 +92,19 @@ impl Dataset for InMemory<'_> {
         self.x.ncols()
     }
 
-    fn gather(&self, indices: &[usize], x: &mut Array2<f32>, labels: &mut Vec<u8>) -> Result<(), TrainError> {
+    fn gather(
+        &self,
+        indices: &[usize],
+        x: &mut Array2<f32>,
+        labels: &mut Vec<u8>,
+    ) -> Result<(), TrainError> {
         if x.dim() != (indices.len(), self.x.ncols()) {
-            return Err(NetError::shape("batch buffer", &[indices.len(), self.x.ncols()], x.shape()).into());
+            return Err(NetError::shape(
+                "batch buffer",
+                &[indices.len(), self.x.ncols()],
+                x.shape(),
+            )
+            .into());
         }
         if let Some(&i) = indices.iter().find(|&&i| i >= self.len()) {
             return Err(TrainError::InvalidOption(format!(

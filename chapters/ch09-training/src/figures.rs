@@ -18,7 +18,10 @@ const MISTAKE: RGBColor = RGBColor(213, 94, 0);
 // ANCHOR: learning_curves
 /// The four series of a [`History`] over the epochs: training loss and
 /// accuracy (solid), validation loss and accuracy (dashed, with dots).
-pub fn draw_learning_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, history: &History) -> FigureResult {
+pub fn draw_learning_curves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    history: &History,
+) -> FigureResult {
     type Getter = fn(&EpochRecord) -> Option<f32>;
     let series: [(&str, Getter, RGBColor, bool); 4] = [
         ("loss", |r| Some(r.loss), colour(0), false),
@@ -34,7 +37,10 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h
         .fold(1.0f64, f64::max);
     let epochs = history.len().max(1) as f64;
     let mut chart = ChartBuilder::on(area)
-        .caption("Learning curves: 784-300-100-10 on Fashion-MNIST", ("sans-serif", 22))
+        .caption(
+            "Learning curves: 784-300-100-10 on Fashion-MNIST",
+            ("sans-serif", 22),
+        )
         .margin(14)
         .x_label_area_size(40)
         .y_label_area_size(55)
@@ -42,12 +48,22 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h
     chart
         .configure_mesh()
         // Epochs are whole numbers: label only those.
-        .x_label_formatter(&|x| if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { String::new() })
+        .x_label_formatter(&|x| {
+            if (x - x.round()).abs() < 1e-9 {
+                format!("{x:.0}")
+            } else {
+                String::new()
+            }
+        })
         .x_desc("epoch")
         .y_desc("loss / accuracy")
         .draw()?;
     for (name, get, c, validation) in series {
-        let points: Vec<(f64, f64)> = history.points(get).into_iter().filter(|p| p.1.is_finite()).collect();
+        let points: Vec<(f64, f64)> = history
+            .points(get)
+            .into_iter()
+            .filter(|p| p.1.is_finite())
+            .collect();
         let style = c.stroke_width(2);
         if validation {
             chart.draw_series(DashedLineSeries::new(points.clone(), 6, 4, style))?;
@@ -95,7 +111,10 @@ pub fn draw_confusion_matrix<DB: DrawingBackend>(
     }
     let name = |i: usize| class_names.get(i).copied().unwrap_or("");
     let mut chart = ChartBuilder::on(area)
-        .caption("Confusion matrix on the 10 000 test images", ("sans-serif", 22))
+        .caption(
+            "Confusion matrix on the 10 000 test images",
+            ("sans-serif", 22),
+        )
         .margin(14)
         .x_label_area_size(75)
         .y_label_area_size(100)
@@ -118,34 +137,59 @@ pub fn draw_confusion_matrix<DB: DrawingBackend>(
         .y_desc("true class")
         .draw()?;
     let base = area.get_base_pixel();
-    let below = ("sans-serif", 13).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+    let below = ("sans-serif", 13)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Center, VPos::Top));
     let mut bottom = 0;
     for p in 0..k {
         let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(p), SegmentValue::Exact(0)));
         let (x, y) = (x - base.0, y - base.1);
         bottom = y;
         for (line, text) in two_lines(name(p)).iter().enumerate() {
-            area.draw(&Text::new(text.clone(), (x, y + 8 + 15 * line as i32), below.clone()))?;
+            area.draw(&Text::new(
+                text.clone(),
+                (x, y + 8 + 15 * line as i32),
+                below.clone(),
+            ))?;
         }
     }
     let (centre, _) = chart.backend_coord(&(SegmentValue::Exact(0), SegmentValue::Exact(0)));
     let (right, _) = chart.backend_coord(&(SegmentValue::Last, SegmentValue::Exact(0)));
-    let desc = ("sans-serif", 15).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
-    area.draw(&Text::new("predicted class", ((centre + right) / 2 - base.0, bottom + 46), desc))?;
+    let desc = ("sans-serif", 15)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    area.draw(&Text::new(
+        "predicted class",
+        ((centre + right) / 2 - base.0, bottom + 46),
+        desc,
+    ))?;
     for ((t, p), &c) in counts.indexed_iter() {
         let row_total: usize = counts.row(t).sum();
-        let share = if row_total == 0 { 0.0 } else { c as f64 / row_total as f64 };
+        let share = if row_total == 0 {
+            0.0
+        } else {
+            c as f64 / row_total as f64
+        };
         // From white (0) to the book's blue (a whole row in one cell).
         let blue = colour(0);
-        let mix = |w: u8, b: u8| (f64::from(w) + (f64::from(b) - f64::from(w)) * share.sqrt()) as u8;
+        let mix =
+            |w: u8, b: u8| (f64::from(w) + (f64::from(b) - f64::from(w)) * share.sqrt()) as u8;
         let fill = RGBColor(mix(255, blue.0), mix(255, blue.1), mix(255, blue.2));
         let y = k - 1 - t;
         chart.draw_series(std::iter::once(Rectangle::new(
-            [(SegmentValue::Exact(p), SegmentValue::Exact(y)), (SegmentValue::Exact(p + 1), SegmentValue::Exact(y + 1))],
+            [
+                (SegmentValue::Exact(p), SegmentValue::Exact(y)),
+                (SegmentValue::Exact(p + 1), SegmentValue::Exact(y + 1)),
+            ],
             fill.filled(),
         )))?;
         let ink = if share > 0.45 { WHITE } else { BLACK };
-        let style = ("sans-serif", 14).into_font().color(&ink).pos(Pos::new(HPos::Center, VPos::Center));
+        let style = ("sans-serif", 14)
+            .into_font()
+            .color(&ink)
+            .pos(Pos::new(HPos::Center, VPos::Center));
         chart.draw_series(std::iter::once(Text::new(
             c.to_string(),
             (SegmentValue::CenterOf(p), SegmentValue::CenterOf(y)),
@@ -191,7 +235,10 @@ fn draw_image<DB: DrawingBackend>(
             }
             let grey = 255 - ((u16::from(shade) * 255) / 31) as u8;
             let (x, y) = (x0 + start as i32 * scale, y0 + r as i32 * scale);
-            area.draw(&Rectangle::new([(x, y), (x + (c - start) as i32 * scale, y + scale)], RGBColor(grey, grey, grey).filled()))?;
+            area.draw(&Rectangle::new(
+                [(x, y), (x + (c - start) as i32 * scale, y + scale)],
+                RGBColor(grey, grey, grey).filled(),
+            ))?;
         }
     }
     Ok(())
@@ -208,15 +255,22 @@ pub fn draw_prediction_grid<DB: DrawingBackend>(
     class_names: &[&str],
     columns: usize,
 ) -> FigureResult {
-    let n = images.len_of(ndarray::Axis(0)).min(labels.len()).min(predicted.len());
+    let n = images
+        .len_of(ndarray::Axis(0))
+        .min(labels.len())
+        .min(predicted.len());
     if n == 0 || columns == 0 {
         return Err(FigureError("no images to draw".into()));
     }
     let name = |i: usize| class_names.get(i).copied().unwrap_or("?");
     let rows = n.div_ceil(columns);
-    let wrong = (0..n).filter(|&i| predicted[i] != usize::from(labels[i])).count();
+    let wrong = (0..n)
+        .filter(|&i| predicted[i] != usize::from(labels[i]))
+        .count();
     let mistakes = if wrong == 1 { "mistake" } else { "mistakes" };
-    let title = format!("The first {n} test images, with the predicted class ({wrong} {mistakes}, true class in red)");
+    let title = format!(
+        "The first {n} test images, with the predicted class ({wrong} {mistakes}, true class in red)"
+    );
     let body = area.titled(&title, ("sans-serif", 20))?;
     let (width, height) = body.dim_in_pixel();
     let (cell_w, cell_h) = (width as i32 / columns as i32, height as i32 / rows as i32);
@@ -226,18 +280,44 @@ pub fn draw_prediction_grid<DB: DrawingBackend>(
         let (col, row) = ((i % columns) as i32, (i / columns) as i32);
         let x0 = col * cell_w + (cell_w - w * scale) / 2;
         let y0 = row * cell_h + ((cell_h - h * scale - 36) / 2).max(2);
-        draw_image(&body, images.index_axis(ndarray::Axis(0), i), (x0, y0), scale)?;
+        draw_image(
+            &body,
+            images.index_axis(ndarray::Axis(0), i),
+            (x0, y0),
+            scale,
+        )?;
         let truth = usize::from(labels[i]);
         let ok = predicted[i] == truth;
-        let frame = if ok { RGBColor(200, 200, 200).stroke_width(1) } else { MISTAKE.stroke_width(3) };
-        body.draw(&Rectangle::new([(x0 - 2, y0 - 2), (x0 + w * scale + 2, y0 + h * scale + 2)], frame))?;
+        let frame = if ok {
+            RGBColor(200, 200, 200).stroke_width(1)
+        } else {
+            MISTAKE.stroke_width(3)
+        };
+        body.draw(&Rectangle::new(
+            [(x0 - 2, y0 - 2), (x0 + w * scale + 2, y0 + h * scale + 2)],
+            frame,
+        ))?;
         let centre = col * cell_w + cell_w / 2;
         let text_y = y0 + h * scale + 6;
-        let caption = ("sans-serif", 13).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
-        body.draw(&Text::new(name(predicted[i]).to_string(), (centre, text_y), caption.clone()))?;
+        let caption = ("sans-serif", 13)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        body.draw(&Text::new(
+            name(predicted[i]).to_string(),
+            (centre, text_y),
+            caption.clone(),
+        ))?;
         if !ok {
-            let red = ("sans-serif", 13).into_font().color(&MISTAKE).pos(Pos::new(HPos::Center, VPos::Top));
-            body.draw(&Text::new(format!("({})", name(truth)), (centre, text_y + 14), red))?;
+            let red = ("sans-serif", 13)
+                .into_font()
+                .color(&MISTAKE)
+                .pos(Pos::new(HPos::Center, VPos::Top));
+            body.draw(&Text::new(
+                format!("({})", name(truth)),
+                (centre, text_y + 14),
+                red,
+            ))?;
         }
     }
     Ok(())
@@ -259,7 +339,14 @@ mod tests {
             val_accuracy: Some(acc - 0.01),
             seconds: 1.0,
         };
-        History { epochs: vec![record(1, 0.7, 0.76), record(2, 0.5, 0.83), record(3, 0.45, 0.85)], stopped: None }
+        History {
+            epochs: vec![
+                record(1, 0.7, 0.76),
+                record(2, 0.5, 0.83),
+                record(3, 0.45, 0.85),
+            ],
+            stopped: None,
+        }
     }
 
     #[test]
@@ -267,8 +354,14 @@ mod tests {
         let svg = svg_string((800, 500), |a| draw_learning_curves(a, &history())).unwrap();
         assert!(svg.contains("val_accuracy") && svg.contains("epoch"));
         let cm = array![[5usize, 1], [2, 7]];
-        let svg = svg_string((500, 500), |a| draw_confusion_matrix(a, &cm, &["cat", "dog"])).unwrap();
-        assert!(svg.contains("dog") && svg.lines().any(|l| l.trim() == "7"), "{svg}");
+        let svg = svg_string((500, 500), |a| {
+            draw_confusion_matrix(a, &cm, &["cat", "dog"])
+        })
+        .unwrap();
+        assert!(
+            svg.contains("dog") && svg.lines().any(|l| l.trim() == "7"),
+            "{svg}"
+        );
         let images = Array3::from_shape_fn((3, 28, 28), |(i, r, c)| ((i + r + c) * 3 % 256) as u8);
         let svg = svg_string((600, 300), |a| {
             draw_prediction_grid(a, images.view(), &[0, 1, 1], &[0, 1, 0], &["cat", "dog"], 3)
@@ -282,6 +375,16 @@ mod tests {
         let cm = array![[5usize, 1], [2, 7]];
         assert!(svg_string((300, 300), |a| draw_confusion_matrix(a, &cm, &["only one"])).is_err());
         let images = Array3::<u8>::zeros((0, 28, 28));
-        assert!(svg_string((300, 300), |a| draw_prediction_grid(a, images.view(), &[], &[], &[], 4)).is_err());
+        assert!(
+            svg_string((300, 300), |a| draw_prediction_grid(
+                a,
+                images.view(),
+                &[],
+                &[],
+                &[],
+                4
+            ))
+            .is_err()
+        );
     }
 }

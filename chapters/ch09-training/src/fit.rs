@@ -39,7 +39,14 @@ impl<'a> FitOptions<'a> {
     /// One epoch, batches of 32, shuffle seed 42, progress shown, no
     /// validation, no callbacks (Keras' defaults, with a fixed seed).
     pub fn new() -> FitOptions<'a> {
-        FitOptions { epochs: 1, batch_size: 32, seed: 42, verbose: true, validation: None, callbacks: Vec::new() }
+        FitOptions {
+            epochs: 1,
+            batch_size: 32,
+            seed: 42,
+            verbose: true,
+            validation: None,
+            callbacks: Vec::new(),
+        }
     }
 
     /// The number of passes over the training data.
@@ -120,7 +127,12 @@ pub trait Training {
 /// copy of them while it runs.
 pub(crate) trait Engine {
     /// One optimizer step on a batch; the loss and accuracy before the step.
-    fn train_batch(&mut self, model: &mut Sequential, x: ArrayView2<f32>, labels: &[u8]) -> Result<BatchResult, TrainError>;
+    fn train_batch(
+        &mut self,
+        model: &mut Sequential,
+        x: ArrayView2<f32>,
+        labels: &[u8],
+    ) -> Result<BatchResult, TrainError>;
 
     /// The end of the epoch: write back anything the model does not hold yet.
     fn finish(&mut self, _model: &mut Sequential) -> Result<(), TrainError> {
@@ -133,7 +145,12 @@ pub(crate) trait Engine {
 struct LayerByLayer;
 
 impl Engine for LayerByLayer {
-    fn train_batch(&mut self, model: &mut Sequential, x: ArrayView2<f32>, labels: &[u8]) -> Result<BatchResult, TrainError> {
+    fn train_batch(
+        &mut self,
+        model: &mut Sequential,
+        x: ArrayView2<f32>,
+        labels: &[u8],
+    ) -> Result<BatchResult, TrainError> {
         Ok(model.train_on_batch(x, labels)?)
     }
 }
@@ -170,19 +187,29 @@ impl Running {
     }
 
     fn accuracy(&self) -> Option<f32> {
-        self.has_accuracy.then(|| (self.correct / self.samples.max(1) as f64) as f32)
+        self.has_accuracy
+            .then(|| (self.correct / self.samples.max(1) as f64) as f32)
     }
 }
 
 /// Checks that `data` has samples of the width the model takes.
 fn check_data(model: &Sequential, data: &dyn Dataset, what: &str) -> Result<(), TrainError> {
-    let input = model.input_shape().ok_or_else(|| NetError::InvalidArgument("the model has no layers yet".into()))?;
+    let input = model
+        .input_shape()
+        .ok_or_else(|| NetError::InvalidArgument("the model has no layers yet".into()))?;
     let width: usize = input.iter().product();
     if data.is_empty() {
-        return Err(TrainError::InvalidOption(format!("the {what} data set is empty")));
+        return Err(TrainError::InvalidOption(format!(
+            "the {what} data set is empty"
+        )));
     }
     if data.sample_width() != width {
-        return Err(NetError::shape(format!("samples of the {what} data"), &[0, width], &[data.len(), data.sample_width()]).into());
+        return Err(NetError::shape(
+            format!("samples of the {what} data"),
+            &[0, width],
+            &[data.len(), data.sample_width()],
+        )
+        .into());
     }
     Ok(())
 }
@@ -190,13 +217,20 @@ fn check_data(model: &Sequential, data: &dyn Dataset, what: &str) -> Result<(), 
 fn check_compiled(model: &Sequential) -> Result<(), TrainError> {
     match model.compiled() {
         Some(_) => Ok(()),
-        None => Err(NetError::InvalidArgument("the model is not compiled: call compile first".into()).into()),
+        None => Err(NetError::InvalidArgument(
+            "the model is not compiled: call compile first".into(),
+        )
+        .into()),
     }
 }
 
 impl Training for Sequential {
     // ANCHOR: fit
-    fn fit(&mut self, train: &dyn Dataset, mut options: FitOptions<'_>) -> Result<History, TrainError> {
+    fn fit(
+        &mut self,
+        train: &dyn Dataset,
+        mut options: FitOptions<'_>,
+    ) -> Result<History, TrainError> {
         check_fit(self, train, &options)?;
         let mut rng = seeded_rng(options.seed);
         let mut order: Vec<usize> = (0..train.len()).collect();
@@ -207,7 +241,15 @@ impl Training for Sequential {
             let start = Instant::now();
             order.shuffle(&mut rng); // a new order every epoch
             let progress = EpochProgress::start(epoch, options.epochs, steps, options.verbose);
-            let (running, mut stop) = train_epoch(self, train, &order, &mut batch, epoch, &progress, &mut options)?;
+            let (running, mut stop) = train_epoch(
+                self,
+                train,
+                &order,
+                &mut batch,
+                epoch,
+                &progress,
+                &mut options,
+            )?;
             let record = epoch_record(self, epoch, &running, options.validation, start)?;
             progress.finish(&record);
             for callback in options.callbacks.iter_mut() {
@@ -244,7 +286,11 @@ impl Training for Sequential {
             batch.fill(data, &indices)?;
             total.add(&self.test_on_batch(batch.x.view(), &batch.labels)?);
         }
-        Ok(Evaluation { loss: total.loss(), accuracy: total.accuracy(), samples: total.samples })
+        Ok(Evaluation {
+            loss: total.loss(),
+            accuracy: total.accuracy(),
+            samples: total.samples,
+        })
     }
     // ANCHOR_END: evaluate
 
@@ -259,21 +305,28 @@ impl Training for Sequential {
             indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
             batch.fill(data, &indices)?;
             let p = self.predict(batch.x.view())?;
-            out.slice_mut(s![start..start + indices.len(), ..]).assign(&p);
+            out.slice_mut(s![start..start + indices.len(), ..])
+                .assign(&p);
         }
         Ok(out)
     }
 }
 
 /// Refuses a `fit` call that cannot work, before anything is printed.
-fn check_fit(model: &Sequential, train: &dyn Dataset, options: &FitOptions<'_>) -> Result<(), TrainError> {
+fn check_fit(
+    model: &Sequential,
+    train: &dyn Dataset,
+    options: &FitOptions<'_>,
+) -> Result<(), TrainError> {
     check_compiled(model)?;
     check_data(model, train, "training")?;
     if let Some(valid) = options.validation {
         check_data(model, valid, "validation")?;
     }
     if options.epochs == 0 || options.batch_size == 0 {
-        return Err(TrainError::InvalidOption("epochs and batch_size must be at least 1".into()));
+        return Err(TrainError::InvalidOption(
+            "epochs and batch_size must be at least 1".into(),
+        ));
     }
     Ok(())
 }

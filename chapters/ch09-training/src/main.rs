@@ -8,9 +8,13 @@ use ch09_training::cli::{Command, Options, USAGE, parse_args};
 use ch09_training::run::run;
 
 fn main() -> ExitCode {
-    let defaults = Options::with_figures_dir(figures_dir(env!("CARGO_MANIFEST_DIR"), "ch09-training"));
+    let defaults =
+        Options::with_figures_dir(figures_dir(env!("CARGO_MANIFEST_DIR"), "ch09-training"));
     // Arguments that are not valid UTF-8 are reported, not a panic.
-    let args: Result<Vec<String>, _> = std::env::args_os().skip(1).map(|a| a.into_string()).collect();
+    let args: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect();
     let Ok(args) = args else {
         eprintln!("error: an argument is not valid UTF-8\n\n{USAGE}");
         return ExitCode::from(2);

@@ -38,8 +38,12 @@ impl EpochProgress {
         let style = ProgressStyle::with_template("{pos:>5}/{len} {bar:20} {elapsed} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("━━─");
-        let bar = ProgressBar::with_draw_target(Some(steps as u64), ProgressDrawTarget::stdout()).with_style(style);
-        EpochProgress { bar: Some(bar), steps }
+        let bar = ProgressBar::with_draw_target(Some(steps as u64), ProgressDrawTarget::stdout())
+            .with_style(style);
+        EpochProgress {
+            bar: Some(bar),
+            steps,
+        }
     }
 
     /// After step `step` (from 1), with the running means of the epoch.
@@ -48,7 +52,10 @@ impl EpochProgress {
         bar.set_position(step as u64);
         if step % REFRESH_EVERY == 0 || step == self.steps {
             let per_step = bar.elapsed().as_secs_f64() * 1000.0 / step as f64;
-            bar.set_message(format!("{per_step:.1}ms/step - {}", metrics_text(loss, accuracy, None, None)));
+            bar.set_message(format!(
+                "{per_step:.1}ms/step - {}",
+                metrics_text(loss, accuracy, None, None)
+            ));
         }
     }
 
@@ -63,9 +70,18 @@ impl EpochProgress {
 // ANCHOR_END: progress
 
 /// `loss: 0.5000 - accuracy: 0.8000 - val_loss: …`, skipping what is absent.
-pub fn metrics_text(loss: f32, accuracy: Option<f32>, val_loss: Option<f32>, val_accuracy: Option<f32>) -> String {
+pub fn metrics_text(
+    loss: f32,
+    accuracy: Option<f32>,
+    val_loss: Option<f32>,
+    val_accuracy: Option<f32>,
+) -> String {
     let mut parts = vec![format!("loss: {loss:.4}")];
-    let named = [("accuracy", accuracy), ("val_loss", val_loss), ("val_accuracy", val_accuracy)];
+    let named = [
+        ("accuracy", accuracy),
+        ("val_loss", val_loss),
+        ("val_accuracy", val_accuracy),
+    ];
     for (name, value) in named {
         if let Some(v) = value {
             parts.push(format!("{name}: {v:.4}"));
@@ -101,7 +117,10 @@ mod tests {
         };
         let line = epoch_line(1719, &r);
         assert!(line.starts_with(" 1719/1719 ━"), "{line}");
-        assert!(line.contains("6.2s 3.6ms/step - loss: 0.7163 - accuracy: 0.7652 - val_loss: 0.5241"), "{line}");
+        assert!(
+            line.contains("6.2s 3.6ms/step - loss: 0.7163 - accuracy: 0.7652 - val_loss: 0.5241"),
+            "{line}"
+        );
         assert!(!line.contains("val_accuracy"), "{line}");
     }
 }

@@ -46,20 +46,29 @@ pub struct RunReport {
 /// categorical cross-entropy, SGD with learning rate 0.01, accuracy.
 pub fn compiled_reference_model(seed: u64) -> Result<Sequential, TrainError> {
     let mut model = reference_model(seed)?;
-    model.compile(LossKind::SparseCategoricalCrossEntropy, Sgd::new(0.01), &[Metric::Accuracy])?;
+    model.compile(
+        LossKind::SparseCategoricalCrossEntropy,
+        Sgd::new(0.01),
+        &[Metric::Accuracy],
+    )?;
     Ok(model)
 }
 // ANCHOR_END: build_and_compile
 
-// ANCHOR: run
 /// Runs the whole job and prints as it goes; the last line printed is
 /// `test accuracy: 0.xxxx`.
 pub fn run(options: &Options) -> Result<RunReport, TrainError> {
     let Splits { train, valid, test } = FashionMnist::load()?.into_splits();
-    println!("Fashion-MNIST: {} training, {} validation, {} test images", train.len(), valid.len(), test.len());
+    println!(
+        "Fashion-MNIST: {} training, {} validation, {} test images",
+        train.len(),
+        valid.len(),
+        test.len()
+    );
     let mut model = compiled_reference_model(options.seed)?;
     println!("{}", model.summary());
 
+    // ANCHOR: fit_call
     let mut stop_on_nan = TerminateOnNan;
     let fit = FitOptions::new()
         .epochs(options.epochs)
@@ -68,20 +77,30 @@ pub fn run(options: &Options) -> Result<RunReport, TrainError> {
         .validation_data(&valid)
         .callback(&mut stop_on_nan);
     let history = model.fit(&train, fit)?;
+    // ANCHOR_END: fit_call
 
     let test_result = model.evaluate(&test)?;
     let test_accuracy = test_result.accuracy.unwrap_or(f32::NAN);
-    println!("test loss: {:.4}, test accuracy: {test_accuracy:.4}", test_result.loss);
+    println!(
+        "test loss: {:.4}, test accuracy: {test_accuracy:.4}",
+        test_result.loss
+    );
 
     // Keras-style: predict on the first three images, given as 3 × 28 × 28.
     let first = test.images.slice(s![..3, .., ..]).mapv(scale_pixel);
     let probabilities = model.predict(first.view())?;
     let first_predictions = predicted_classes(probabilities.view())?;
-    let rounded: Vec<Vec<f32>> = probabilities.rows().into_iter().map(|r| r.iter().map(|p| (p * 100.0).round() / 100.0).collect()).collect();
+    let rounded: Vec<Vec<f32>> = probabilities
+        .rows()
+        .into_iter()
+        .map(|r| r.iter().map(|p| (p * 100.0).round() / 100.0).collect())
+        .collect();
     for (i, (&p, probs)) in first_predictions.iter().zip(&rounded).enumerate() {
-        println!("test image {i}: predicted {p} ({}), true {} — probabilities {probs:?}", CLASS_NAMES[p], test.labels[i]);
+        println!(
+            "test image {i}: predicted {p} ({}), true {} — probabilities {probs:?}",
+            CLASS_NAMES[p], test.labels[i]
+        );
     }
-    // ANCHOR_END: run
 
     let predicted = predicted_classes(model.predict_dataset(&test)?.view())?;
     let test_labels = test.labels.to_vec();
@@ -126,12 +145,23 @@ pub fn draw_figures(
     test: &ch07_fashion_mnist::Split,
     predicted: &[usize],
 ) -> Result<(), TrainError> {
-    save_svg(dir.join("learning-curves.svg"), (820, 500), |a| draw_learning_curves(a, history))?;
-    save_svg(dir.join("confusion-matrix.svg"), (760, 720), |a| draw_confusion_matrix(a, counts, &CLASS_NAMES))?;
+    save_svg(dir.join("learning-curves.svg"), (820, 500), |a| {
+        draw_learning_curves(a, history)
+    })?;
+    save_svg(dir.join("confusion-matrix.svg"), (760, 720), |a| {
+        draw_confusion_matrix(a, counts, &CLASS_NAMES)
+    })?;
     let n = 30.min(test.len());
     let labels: Vec<u8> = test.labels.iter().take(n).copied().collect();
     save_svg(dir.join("test-predictions.svg"), (960, 480), |a| {
-        draw_prediction_grid(a, test.images.slice(s![..n, .., ..]), &labels, &predicted[..n.min(predicted.len())], &CLASS_NAMES, 10)
+        draw_prediction_grid(
+            a,
+            test.images.slice(s![..n, .., ..]),
+            &labels,
+            &predicted[..n.min(predicted.len())],
+            &CLASS_NAMES,
+            10,
+        )
     })?;
     Ok(())
 }
@@ -139,7 +169,10 @@ pub fn draw_figures(
 /// Writes `value` as pretty JSON to `path`, creating the folder if needed.
 pub fn write_json(path: &Path, value: &impl Serialize) -> Result<(), TrainError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| TrainError::Json(e.to_string()))?;
-    let io = |source| TrainError::Io { path: path.to_path_buf(), source };
+    let io = |source| TrainError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }

@@ -36,12 +36,17 @@ fn weights_error(path: &Path, reason: impl Into<String>) -> TrainError {
 pub fn metadata(model: &Sequential) -> HashMap<String, String> {
     let layers: Vec<String> = model
         .layers()
-        .map(|(name, layer)| match layer.as_any().downcast_ref::<Dense>() {
-            Some(d) => format!("{name}:Dense({}, {})", d.units(), d.activation().name()),
-            None => format!("{name}:{}", layer.kind()),
-        })
+        .map(
+            |(name, layer)| match layer.as_any().downcast_ref::<Dense>() {
+                Some(d) => format!("{name}:Dense({}, {})", d.units(), d.activation().name()),
+                None => format!("{name}:{}", layer.kind()),
+            },
+        )
         .collect();
-    let input = model.input_shape().map(|s| format!("{s:?}")).unwrap_or_default();
+    let input = model
+        .input_shape()
+        .map(|s| format!("{s:?}"))
+        .unwrap_or_default();
     HashMap::from([
         ("format".to_string(), "ch09-training sequential weights".to_string()),
         ("weight_layout".to_string(), "[in, out] as in Keras: output = input @ weight + bias; PyTorch nn.Linear wants weight.T".to_string()),
@@ -78,7 +83,10 @@ pub fn save_weights(model: &Sequential, path: impl AsRef<Path>) -> Result<(), Tr
         TrainError::Weights { reason, .. } => weights_error(path, reason),
         other => other,
     })?;
-    let io = |source| TrainError::Io { path: path.to_path_buf(), source };
+    let io = |source| TrainError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
@@ -95,7 +103,8 @@ pub fn save_weights(model: &Sequential, path: impl AsRef<Path>) -> Result<(), Tr
 /// tensor is wrong.
 pub fn weights_from_bytes(model: &mut Sequential, bytes: &[u8]) -> Result<(), TrainError> {
     let no_path = Path::new("");
-    let file = SafeTensors::deserialize(bytes).map_err(|e| weights_error(no_path, format!("not a safetensors file: {e}")))?;
+    let file = SafeTensors::deserialize(bytes)
+        .map_err(|e| weights_error(no_path, format!("not a safetensors file: {e}")))?;
     let params = model.parameters();
     let mut weights = Vec::with_capacity(params.len());
     for (name, expected) in &params {
@@ -103,12 +112,19 @@ pub fn weights_from_bytes(model: &mut Sequential, bytes: &[u8]) -> Result<(), Tr
             .tensor(name)
             .map_err(|_| weights_error(no_path, format!("the file has no tensor {name}")))?;
         if tensor.dtype() != Dtype::F32 {
-            return Err(weights_error(no_path, format!("{name} is {:?}, expected F32", tensor.dtype())));
+            return Err(weights_error(
+                no_path,
+                format!("{name} is {:?}, expected F32", tensor.dtype()),
+            ));
         }
         if tensor.shape() != expected.shape() {
             return Err(weights_error(
                 no_path,
-                format!("{name} has shape {:?}, the model needs {:?}", tensor.shape(), expected.shape()),
+                format!(
+                    "{name} has shape {:?}, the model needs {:?}",
+                    tensor.shape(),
+                    expected.shape()
+                ),
             ));
         }
         let values: Vec<f32> = tensor
@@ -122,8 +138,19 @@ pub fn weights_from_bytes(model: &mut Sequential, bytes: &[u8]) -> Result<(), Tr
     }
     if file.len() != params.len() {
         let known: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
-        let extra: Vec<String> = file.names().into_iter().filter(|n| !known.contains(n)).map(String::from).collect();
-        return Err(weights_error(no_path, format!("the file has tensors the model does not: {}", extra.join(", "))));
+        let extra: Vec<String> = file
+            .names()
+            .into_iter()
+            .filter(|n| !known.contains(n))
+            .map(String::from)
+            .collect();
+        return Err(weights_error(
+            no_path,
+            format!(
+                "the file has tensors the model does not: {}",
+                extra.join(", ")
+            ),
+        ));
     }
     drop(params);
     model.set_weights(&weights)?;
@@ -134,7 +161,10 @@ pub fn weights_from_bytes(model: &mut Sequential, bytes: &[u8]) -> Result<(), Tr
 /// architecture.
 pub fn load_weights(model: &mut Sequential, path: impl AsRef<Path>) -> Result<(), TrainError> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| TrainError::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| TrainError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     weights_from_bytes(model, &bytes).map_err(|e| match e {
         TrainError::Weights { reason, .. } => weights_error(path, reason),
         other => other,

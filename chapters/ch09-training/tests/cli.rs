@@ -9,13 +9,20 @@ fn run(args: &[&str]) -> (Option<i32>, String, String) {
         .env("FASHION_MNIST_DIR", "/nonexistent/fashion-mnist")
         .output()
         .expect("the binary runs");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
 fn bad_arguments_exit_with_code_2_and_say_why() {
     for (args, says) in [
-        (&["--epochs", "zero"][..], "--epochs expects a whole number ≥ 1, got 'zero'"),
+        (
+            &["--epochs", "zero"][..],
+            "--epochs expects a whole number ≥ 1, got 'zero'",
+        ),
         (&["--epochs", "0"][..], "≥ 1"),
         (&["--seed"][..], "--seed needs a value"),
         (&["--speed", "3"][..], "unknown argument '--speed'"),

@@ -5,8 +5,8 @@ use ch00_toolbox::seeded_rng;
 use ch04_backprop::Activation;
 use ch08_sequential::{Dense, LossKind, Metric, Sequential, Sgd, Softmax};
 use ch09_training::{
-    Callback, EarlyStopping, FitOptions, InMemory, TerminateOnNan, TrainError, Training, load_weights, save_weights,
-    weights_from_bytes, weights_to_bytes,
+    Callback, EarlyStopping, FitOptions, InMemory, TerminateOnNan, TrainError, Training,
+    load_weights, save_weights, weights_from_bytes, weights_to_bytes,
 };
 use ndarray::Array2;
 use rand::Rng;
@@ -30,7 +30,13 @@ fn small_model(seed: u64, sgd: Sgd) -> Sequential {
         .unwrap()
         .add(Dense::new(3, Softmax))
         .unwrap();
-    model.compile(LossKind::SparseCategoricalCrossEntropy, sgd, &[Metric::Accuracy]).unwrap();
+    model
+        .compile(
+            LossKind::SparseCategoricalCrossEntropy,
+            sgd,
+            &[Metric::Accuracy],
+        )
+        .unwrap();
     model
 }
 
@@ -38,10 +44,20 @@ fn small_model(seed: u64, sgd: Sgd) -> Sequential {
 fn fit_learns_and_records_every_epoch() {
     let (x, y) = clusters(300, 1);
     let (vx, vy) = clusters(90, 2);
-    let (train, valid) = (InMemory::new(x.view(), &y).unwrap(), InMemory::new(vx.view(), &vy).unwrap());
+    let (train, valid) = (
+        InMemory::new(x.view(), &y).unwrap(),
+        InMemory::new(vx.view(), &vy).unwrap(),
+    );
     let mut model = small_model(3, Sgd::new(0.05));
     let history = model
-        .fit(&train, FitOptions::new().epochs(8).batch_size(32).validation_data(&valid).verbose(false))
+        .fit(
+            &train,
+            FitOptions::new()
+                .epochs(8)
+                .batch_size(32)
+                .validation_data(&valid)
+                .verbose(false),
+        )
         .unwrap();
     assert_eq!(history.len(), 8);
     assert_eq!(history.stopped, None);
@@ -49,7 +65,12 @@ fn fit_learns_and_records_every_epoch() {
     assert_eq!((first.epoch, last.epoch), (1, 8));
     assert!(last.loss < first.loss, "{first:?} → {last:?}");
     assert!(last.val_accuracy.unwrap() > 0.9, "{last:?}");
-    assert!(history.epochs.iter().all(|r| r.seconds >= 0.0 && r.accuracy.is_some()));
+    assert!(
+        history
+            .epochs
+            .iter()
+            .all(|r| r.seconds >= 0.0 && r.accuracy.is_some())
+    );
     // evaluate measures the same thing as the last validation.
     let e = model.evaluate(&valid).unwrap();
     assert_eq!(e.samples, 90);
@@ -67,7 +88,15 @@ fn the_same_seeds_give_the_same_history_and_another_shuffle_seed_another() {
     let train = InMemory::new(x.view(), &y).unwrap();
     let run = |shuffle_seed: u64| {
         let mut model = small_model(5, Sgd::new(0.05));
-        let h = model.fit(&train, FitOptions::new().epochs(3).seed(shuffle_seed).verbose(false)).unwrap();
+        let h = model
+            .fit(
+                &train,
+                FitOptions::new()
+                    .epochs(3)
+                    .seed(shuffle_seed)
+                    .verbose(false),
+            )
+            .unwrap();
         (h.loss(), model.get_weights())
     };
     let (a, wa) = run(1);
@@ -84,22 +113,48 @@ fn bad_fit_calls_are_errors() {
     let train = InMemory::new(x.view(), &y).unwrap();
     let quiet = || FitOptions::new().verbose(false);
     let mut model = small_model(1, Sgd::new(0.1));
-    assert!(matches!(model.fit(&train, quiet().epochs(0)), Err(TrainError::InvalidOption(_))));
-    assert!(matches!(model.fit(&train, quiet().batch_size(0)), Err(TrainError::InvalidOption(_))));
+    assert!(matches!(
+        model.fit(&train, quiet().epochs(0)),
+        Err(TrainError::InvalidOption(_))
+    ));
+    assert!(matches!(
+        model.fit(&train, quiet().batch_size(0)),
+        Err(TrainError::InvalidOption(_))
+    ));
     let empty = Array2::<f32>::zeros((0, 2));
     let none = InMemory::new(empty.view(), &[]).unwrap();
-    assert!(model.fit(&none, quiet()).unwrap_err().to_string().contains("empty"));
+    assert!(
+        model
+            .fit(&none, quiet())
+            .unwrap_err()
+            .to_string()
+            .contains("empty")
+    );
     let wide = Array2::<f32>::zeros((3, 5));
     let wrong_width = InMemory::new(wide.view(), &[0, 1, 2]).unwrap();
     let err = model.fit(&wrong_width, quiet()).unwrap_err();
     assert!(err.to_string().contains("[_, 2]"), "{err}");
     let bad_labels = [0u8, 1, 7];
     let out_of_range = InMemory::new(x.slice(ndarray::s![..3, ..]), &bad_labels).unwrap();
-    assert!(model.fit(&out_of_range, quiet()).unwrap_err().to_string().contains("out of range"));
+    assert!(
+        model
+            .fit(&out_of_range, quiet())
+            .unwrap_err()
+            .to_string()
+            .contains("out of range")
+    );
     assert!(model.evaluate(&out_of_range).is_err());
     let mut uncompiled = Sequential::new(0);
-    uncompiled.add(Dense::new(3, Softmax).with_inputs(2)).unwrap();
-    assert!(uncompiled.fit(&train, quiet()).unwrap_err().to_string().contains("compile"));
+    uncompiled
+        .add(Dense::new(3, Softmax).with_inputs(2))
+        .unwrap();
+    assert!(
+        uncompiled
+            .fit(&train, quiet())
+            .unwrap_err()
+            .to_string()
+            .contains("compile")
+    );
 }
 
 #[test]
@@ -109,23 +164,48 @@ fn early_stopping_stops_on_a_rising_val_loss_and_restores_the_best_weights() {
     // the training data, the worse its validation loss gets.
     let (vx, vy) = clusters(90, 2);
     let wrong: Vec<u8> = vy.iter().map(|&l| (l + 1) % 3).collect();
-    let (train, valid) = (InMemory::new(x.view(), &y).unwrap(), InMemory::new(vx.view(), &wrong).unwrap());
+    let (train, valid) = (
+        InMemory::new(x.view(), &y).unwrap(),
+        InMemory::new(vx.view(), &wrong).unwrap(),
+    );
     let mut model = small_model(3, Sgd::new(0.05));
     let mut early = EarlyStopping::new(2).restore_best_weights(true);
     let history = model
-        .fit(&train, FitOptions::new().epochs(20).validation_data(&valid).callback(&mut early).verbose(false))
+        .fit(
+            &train,
+            FitOptions::new()
+                .epochs(20)
+                .validation_data(&valid)
+                .callback(&mut early)
+                .verbose(false),
+        )
         .unwrap();
     let (best_epoch, best_loss) = early.best().unwrap();
-    assert_eq!(history.len(), best_epoch + 2, "stops two epochs after the best one");
+    assert_eq!(
+        history.len(),
+        best_epoch + 2,
+        "stops two epochs after the best one"
+    );
     assert!(history.len() < 20);
-    assert!(history.stopped.as_deref().unwrap().contains("early stopping"));
+    assert!(
+        history
+            .stopped
+            .as_deref()
+            .unwrap()
+            .contains("early stopping")
+    );
     let val_losses = history.val_loss();
     assert!(val_losses[history.len() - 1] > best_loss);
     // The model now holds the best epoch's weights: same val loss, exactly.
     assert_eq!(model.evaluate(&valid).unwrap().loss, best_loss);
     // Without validation data, early stopping says what it needs.
     let mut early = EarlyStopping::new(2);
-    let err = model.fit(&train, FitOptions::new().callback(&mut early).verbose(false)).unwrap_err();
+    let err = model
+        .fit(
+            &train,
+            FitOptions::new().callback(&mut early).verbose(false),
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("validation"), "{err}");
 }
 
@@ -137,14 +217,24 @@ fn a_nan_loss_stops_training_at_once() {
     // the logits overflow.
     let mut model = small_model(3, Sgd::new(1e30));
     let mut nan = TerminateOnNan;
-    let history = model.fit(&train, FitOptions::new().epochs(5).callback(&mut nan).verbose(false)).unwrap();
+    let history = model
+        .fit(
+            &train,
+            FitOptions::new()
+                .epochs(5)
+                .callback(&mut nan)
+                .verbose(false),
+        )
+        .unwrap();
     assert_eq!(history.len(), 1);
     let why = history.stopped.unwrap();
     assert!(why.contains("epoch 1, batch"), "{why}");
     assert!(!history.epochs[0].loss.is_finite());
     // Without the callback, all five epochs run, uselessly.
     let mut model = small_model(3, Sgd::new(1e30));
-    let history = model.fit(&train, FitOptions::new().epochs(5).verbose(false)).unwrap();
+    let history = model
+        .fit(&train, FitOptions::new().epochs(5).verbose(false))
+        .unwrap();
     assert_eq!(history.len(), 5);
     assert!(history.loss().iter().all(|l| l.is_nan()));
 }
@@ -162,7 +252,11 @@ impl Callback for Counter {
         self.batches += 1;
         ch09_training::Control::Continue
     }
-    fn on_epoch_end(&mut self, _: &ch09_training::EpochRecord, _: &mut Sequential) -> Result<ch09_training::Control, TrainError> {
+    fn on_epoch_end(
+        &mut self,
+        _: &ch09_training::EpochRecord,
+        _: &mut Sequential,
+    ) -> Result<ch09_training::Control, TrainError> {
         self.epochs += 1;
         Ok(ch09_training::Control::Continue)
     }
@@ -179,10 +273,20 @@ fn callbacks_hear_every_batch_and_epoch() {
     let mut model = small_model(3, Sgd::new(0.05));
     let mut counter = Counter::default();
     model
-        .fit(&train, FitOptions::new().epochs(3).batch_size(32).callback(&mut counter).verbose(false))
+        .fit(
+            &train,
+            FitOptions::new()
+                .epochs(3)
+                .batch_size(32)
+                .callback(&mut counter)
+                .verbose(false),
+        )
         .unwrap();
     // 100 samples in batches of 32: 4 batches (the last of 4 samples).
-    assert_eq!((counter.batches, counter.epochs, counter.ended), (12, 3, true));
+    assert_eq!(
+        (counter.batches, counter.epochs, counter.ended),
+        (12, 3, true)
+    );
 }
 
 #[test]
@@ -190,14 +294,22 @@ fn a_loaded_model_predicts_exactly_what_the_saved_one_did() {
     let (x, y) = clusters(150, 7);
     let train = InMemory::new(x.view(), &y).unwrap();
     let mut model = small_model(3, Sgd::new(0.05));
-    model.fit(&train, FitOptions::new().epochs(2).verbose(false)).unwrap();
+    model
+        .fit(&train, FitOptions::new().epochs(2).verbose(false))
+        .unwrap();
     let dir = std::env::temp_dir().join(format!("ch09-weights-{}", std::process::id()));
     let path = dir.join("model.safetensors");
     save_weights(&model, &path).unwrap();
     let mut fresh = small_model(99, Sgd::new(0.05));
-    assert_ne!(fresh.predict(x.view()).unwrap(), model.predict(x.view()).unwrap());
+    assert_ne!(
+        fresh.predict(x.view()).unwrap(),
+        model.predict(x.view()).unwrap()
+    );
     load_weights(&mut fresh, &path).unwrap();
-    assert_eq!(fresh.predict(x.view()).unwrap(), model.predict(x.view()).unwrap());
+    assert_eq!(
+        fresh.predict(x.view()).unwrap(),
+        model.predict(x.view()).unwrap()
+    );
     assert_eq!(fresh.get_weights(), model.get_weights());
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -209,7 +321,15 @@ fn the_file_names_its_tensors_and_layout_for_python() {
     let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
     let mut names = file.names();
     names.sort();
-    assert_eq!(names, vec!["dense_1.bias", "dense_1.weight", "dense_2.bias", "dense_2.weight"]);
+    assert_eq!(
+        names,
+        vec![
+            "dense_1.bias",
+            "dense_1.weight",
+            "dense_2.bias",
+            "dense_2.weight"
+        ]
+    );
     let w = file.tensor("dense_1.weight").unwrap();
     assert_eq!(w.shape(), &[2, 16], "[in, out], as Keras stores a kernel");
     assert_eq!(w.dtype(), safetensors::Dtype::F32);
@@ -218,7 +338,10 @@ fn the_file_names_its_tensors_and_layout_for_python() {
     let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
     let info = meta.metadata().as_ref().unwrap();
     assert!(info["weight_layout"].contains("[in, out]"));
-    assert!(info["layers"].contains("dense_2:Dense(3, softmax)"), "{info:?}");
+    assert!(
+        info["layers"].contains("dense_2:Dense(3, softmax)"),
+        "{info:?}"
+    );
 }
 
 #[test]
@@ -227,15 +350,30 @@ fn weights_that_do_not_fit_are_refused_and_change_nothing() {
     let bytes = weights_to_bytes(&model).unwrap();
     // Another architecture: 8 hidden units instead of 16.
     let mut other = Sequential::new(1);
-    other.add(Dense::new(8, Activation::Relu).with_inputs(2)).unwrap().add(Dense::new(3, Softmax)).unwrap();
+    other
+        .add(Dense::new(8, Activation::Relu).with_inputs(2))
+        .unwrap()
+        .add(Dense::new(3, Softmax))
+        .unwrap();
     let before = other.get_weights();
     let err = weights_from_bytes(&mut other, &bytes).unwrap_err();
-    assert!(err.to_string().contains("dense_1.weight has shape [2, 16]"), "{err}");
+    assert!(
+        err.to_string().contains("dense_1.weight has shape [2, 16]"),
+        "{err}"
+    );
     assert_eq!(other.get_weights(), before);
     // Not a safetensors file at all, or a missing file.
-    assert!(weights_from_bytes(&mut other, b"hello").unwrap_err().to_string().contains("not a safetensors file"));
+    assert!(
+        weights_from_bytes(&mut other, b"hello")
+            .unwrap_err()
+            .to_string()
+            .contains("not a safetensors file")
+    );
     let err = load_weights(&mut other, "/nonexistent/model.safetensors").unwrap_err();
-    assert!(err.to_string().contains("/nonexistent/model.safetensors"), "{err}");
+    assert!(
+        err.to_string().contains("/nonexistent/model.safetensors"),
+        "{err}"
+    );
     // A deeper model finds a tensor missing.
     let mut deeper = Sequential::new(1);
     deeper
@@ -246,5 +384,8 @@ fn weights_that_do_not_fit_are_refused_and_change_nothing() {
         .add(Dense::new(3, Softmax))
         .unwrap();
     let err = weights_from_bytes(&mut deeper, &bytes).unwrap_err();
-    assert!(err.to_string().contains("dense_2.weight has shape"), "{err}");
+    assert!(
+        err.to_string().contains("dense_2.weight has shape"),
+        "{err}"
+    );
 }
