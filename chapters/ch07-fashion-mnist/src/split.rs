@@ -158,6 +158,7 @@ impl Split {
             Some(pixels) => pixels.iter().map(|&v| scale_pixel(v)).collect(),
             None => self.images.iter().map(|&v| scale_pixel(v)).collect(),
         };
+        // `values` holds exactly rows × pixels elements, so this cannot fail.
         Array2::from_shape_vec(shape, values).unwrap_or_else(|_| Array2::zeros((0, shape.1)))
     }
     // ANCHOR_END: scaled
