@@ -200,10 +200,16 @@ fn main() {
                     cpu_times.extend(cpu);
                 }
             }
-            println!("\nwhere the calling thread's time went in the last epoch:");
-            println!("{:<32} {:>8} {:>8}", "phase", "work s", "wait s");
-            for p in fast.profile() {
-                println!("{:<32} {:>8.3} {:>8.3}", p.phase, p.work, p.wait);
+            for thread in 0..config.threads {
+                let Some(profile) = fast.profile(thread) else {
+                    continue;
+                };
+                let who = if thread == 0 { "calling" } else { "helper" };
+                println!("\nwhere the {who} thread's time went in the last epoch:");
+                println!("{:<32} {:>8} {:>8}", "phase", "work s", "wait s");
+                for p in profile {
+                    println!("{:<32} {:>8.3} {:>8.3}", p.phase, p.work, p.wait);
+                }
             }
         }
         Mode::Fit | Mode::Clear => {

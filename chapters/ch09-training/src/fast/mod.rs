@@ -291,13 +291,19 @@ impl FastMlp {
         assemble(&self.shared.plan, parts)
     }
 
-    /// Where the calling thread's time went during the last call of
-    /// [`FastMlp::train_epoch`] or [`FastMlp::train_batch`], phase by phase.
-    pub fn profile(&self) -> Vec<PhaseTime> {
+    /// Where thread `thread`'s time went (0 is the calling thread, 1 the
+    /// helper) during the last call of [`FastMlp::train_epoch`] or
+    /// [`FastMlp::train_batch`], phase by phase; `None` for a thread the
+    /// trainer does not have.
+    pub fn profile(&self, thread: usize) -> Option<Vec<PhaseTime>> {
+        if thread >= self.config.threads {
+            return None;
+        }
         let layers = self.shared.plan.layers();
+        let first_part = thread * PARTS.div_ceil(self.config.threads);
         // SAFETY: no task is running (see `parameters`).
-        let times = unsafe { self.shared.part(0) }.profile.clone();
-        times
+        let times = unsafe { self.shared.part(first_part) }.profile.clone();
+        let phases = times
             .iter()
             .enumerate()
             .map(|(p, &[work, wait])| PhaseTime {
@@ -310,7 +316,8 @@ impl FastMlp {
                 work,
                 wait,
             })
-            .collect()
+            .collect();
+        Some(phases)
     }
 
     // ANCHOR: train_epoch
