@@ -73,7 +73,7 @@ pub(crate) trait Kernels: Lanes {
 }
 
 macro_rules! kernels_with_tiles {
-    ($isa:ty, forward: ($fr:literal, $fc:literal), gradient: ($gr:literal, $gc:literal), update: ($ur:literal, $uc:literal)) => {
+    ($isa:ty, forward: ($fr:literal, $fc:literal), gradient: [$($gradient:tt)*], update: ($ur:literal, $uc:literal)) => {
         impl Kernels for $isa {
             #[inline(always)]
             unsafe fn forward(
@@ -100,9 +100,7 @@ macro_rules! kernels_with_tiles {
                 rows: usize,
             ) {
                 unsafe {
-                    input_gradient::<Self, $gr, $gc>(
-                        g, w, kdim, nv, act, act_stride, out, out_stride, rows,
-                    )
+                    $($gradient)*(g, w, kdim, nv, act, act_stride, out, out_stride, rows)
                 }
             }
             #[inline(always)]
@@ -122,13 +120,29 @@ macro_rules! kernels_with_tiles {
     };
 }
 
-// 32 vector registers: 24 accumulators plus operands.
+// 32 vector registers: 24 accumulators plus operands; the input gradient
+// takes sixteen dot products at a time and sums them together.
 #[cfg(target_arch = "x86_64")]
-kernels_with_tiles!(super::simd::Avx512, forward: (8, 3), gradient: (4, 4), update: (8, 3));
+kernels_with_tiles!(
+    super::simd::Avx512,
+    forward: (8, 3),
+    gradient: [input_gradient_wide::<Self>],
+    update: (8, 3)
+);
 // 16 registers of half the width: 4 sixteen-lane accumulators are 8 registers.
 #[cfg(target_arch = "x86_64")]
-kernels_with_tiles!(super::simd::Avx2, forward: (4, 1), gradient: (2, 2), update: (4, 1));
-kernels_with_tiles!(super::simd::Portable, forward: (4, 1), gradient: (2, 2), update: (4, 1));
+kernels_with_tiles!(
+    super::simd::Avx2,
+    forward: (4, 1),
+    gradient: [input_gradient::<Self, 2, 2>],
+    update: (4, 1)
+);
+kernels_with_tiles!(
+    super::simd::Portable,
+    forward: (4, 1),
+    gradient: [input_gradient::<Self, 2, 2>],
+    update: (4, 1)
+);
 
 // ANCHOR: forward_tile
 /// One `R × C` tile of the forward product: `R` batch rows, `C` vectors of
@@ -263,6 +277,60 @@ unsafe fn input_gradient<V: Lanes, const R: usize, const C: usize>(
     }
 }
 
+// ANCHOR: input_gradient_wide
+/// The input gradient sixteen weight rows at a time: for each batch row, 16
+/// dot products accumulate side by side, are summed together by
+/// `sum_lanes_16`, masked by ReLU and stored as one vector. Falls back to
+/// single dot products for a last block of fewer than 16 rows.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn input_gradient_wide<V: Lanes>(
+    g: *const f32,
+    w: *const f32,
+    kdim: usize,
+    nv: usize,
+    act: *const f32,
+    act_stride: usize,
+    out: *mut f32,
+    out_stride: usize,
+    rows: usize,
+) {
+    let n = 16 * nv;
+    unsafe {
+        let whole = kdim / 16 * 16;
+        for k in (0..whole).step_by(16) {
+            let w_k = w.add(k * n);
+            for b in 0..rows {
+                let g_b = g.add(b * n);
+                let mut acc = [V::zero(); 16];
+                for j in (0..n).step_by(16) {
+                    let gv = V::load(g_b.add(j));
+                    for (c, acc_c) in acc.iter_mut().enumerate() {
+                        *acc_c = V::mul_add(gv, V::load(w_k.add(c * n + j)), *acc_c);
+                    }
+                }
+                let mask = V::load(act.add(b * act_stride + k));
+                let sums = V::keep_where_positive(mask, V::sum_lanes_16(&acc));
+                V::store(out.add(b * out_stride + k), sums);
+            }
+        }
+        for k in whole..kdim {
+            for b in 0..rows {
+                input_gradient_tile::<V, 1, 1>(
+                    g.add(b * n),
+                    w.add(k * n),
+                    n,
+                    act.add(b * act_stride + k),
+                    act_stride,
+                    out.add(b * out_stride + k),
+                    out_stride,
+                );
+            }
+        }
+    }
+}
+// ANCHOR_END: input_gradient_wide
+
 // ANCHOR: update_tile
 /// One tile of the fused update: `R` weight rows × `C` vectors of outputs.
 /// The gradient `Σ_b a[b, k] · g[b, j]` lives only in registers; it is
@@ -344,6 +412,19 @@ unsafe fn update<V: Lanes, const R: usize, const C: usize>(
     }
 }
 
+/// `p / 255`, correctly rounded, for a whole number `p` from 0 to 255,
+/// without a division: multiply by the rounded reciprocal, then correct the
+/// result once with the exact remainder (a test checks all 256 values).
+#[inline(always)]
+unsafe fn div_255<V: Lanes>(p: V::V) -> V::V {
+    unsafe {
+        let r = V::splat(1.0 / 255.0);
+        let q = V::mul_add(p, r, V::zero());
+        let remainder = V::mul_add(q, V::splat(-255.0), p);
+        V::mul_add(remainder, r, q)
+    }
+}
+
 // ANCHOR: gather
 /// Builds a batch from the `u8` images: row `b` of `x` gets pixels
 /// `k0 .. k0 + kdim` of image `indices[b]`, divided by 255. Rows from
@@ -361,12 +442,11 @@ pub(crate) unsafe fn gather<V: Lanes>(
     rows: usize,
 ) {
     unsafe {
-        let scale = V::splat(255.0);
         let whole = kdim / 16 * 16;
         for (b, &i) in indices.iter().enumerate() {
             let (src, dst) = (images.add(i * n_in + k0), x.add(b * x_stride));
             for k in (0..whole).step_by(16) {
-                V::store(dst.add(k), V::div(V::load_u8(src.add(k)), scale));
+                V::store(dst.add(k), div_255::<V>(V::load_u8(src.add(k))));
             }
             for k in whole..kdim {
                 *dst.add(k) = f32::from(*src.add(k)) / 255.0;
@@ -531,3 +611,21 @@ pub(crate) unsafe fn softmax_cross_entropy<V: Lanes>(
     score
 }
 // ANCHOR_END: softmax_ce
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fast::simd::Portable;
+
+    #[test]
+    fn dividing_by_255_without_a_division_is_exact_for_every_byte() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        for chunk in bytes.chunks(16) {
+            // SAFETY: `chunk` has 16 bytes; the portable lanes need nothing.
+            let got = unsafe { div_255::<Portable>(Portable::load_u8(chunk.as_ptr())) };
+            for (&p, q) in chunk.iter().zip(got) {
+                assert_eq!(q.to_bits(), (f32::from(p) / 255.0).to_bits(), "{p}");
+            }
+        }
+    }
+}
