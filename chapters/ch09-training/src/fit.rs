@@ -158,7 +158,14 @@ impl Engine for LayerByLayer {
 /// The single place where `fit` decides how to train `model`. A specialised
 /// engine may take over here for models it recognises; everything around
 /// the batches (shuffling, progress, validation, callbacks) stays the same.
-pub(crate) fn engine_for(_model: &Sequential) -> Box<dyn Engine> {
+pub(crate) fn engine_for(model: &Sequential) -> Box<dyn Engine> {
+    // The fast path (`crate::fast`, see `fast::engine`) takes over for the
+    // models it supports: dense layers, ReLU, softmax with sparse
+    // categorical cross-entropy, plain SGD. Same mathematics, several times
+    // faster; `fast::engine::set_fast_path` chooses when.
+    if let Some(fast) = crate::fast::engine::FastEngine::for_model(model) {
+        return Box::new(fast);
+    }
     Box::new(LayerByLayer)
 }
 // ANCHOR_END: engine

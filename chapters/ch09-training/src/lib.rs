@@ -25,6 +25,7 @@ pub mod cli;
 pub mod confusion;
 pub mod dataset;
 pub mod error;
+pub mod fast;
 pub mod figures;
 pub mod fit;
 pub mod history;
