@@ -22,7 +22,7 @@ use ch04_backprop::{Activation, NetError};
 use ch08_sequential::{BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential};
 use ndarray::ArrayView2;
 
-use super::{FastConfig, FastMlp};
+use super::{FastConfig, FastMlp, Isa};
 use crate::error::TrainError;
 use crate::fit::Engine;
 
@@ -59,7 +59,9 @@ pub fn fast_path() -> FastPath {
     }
 }
 
-/// Whether `fit` takes the fast path now for models of its shape.
+/// Whether `fit` takes the fast path now for models of its shape (on a
+/// processor that does fused multiply-adds in hardware, see
+/// [`Isa::has_hardware_fma`]).
 pub fn is_enabled() -> bool {
     match fast_path() {
         FastPath::WhenOptimised => !cfg!(debug_assertions),
@@ -118,7 +120,7 @@ impl FastEngine {
     /// The engine for `model`, if the fast path is on and the model has its
     /// shape.
     pub(crate) fn for_model(model: &Sequential) -> Option<FastEngine> {
-        if !is_enabled() {
+        if !is_enabled() || !Isa::detect().has_hardware_fma() {
             return None;
         }
         let dense = dense_layers(model)?;

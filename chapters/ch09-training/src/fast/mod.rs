@@ -108,6 +108,18 @@ impl Isa {
         }
     }
 
+    /// Whether the kernels for `self` do their fused multiply-adds in
+    /// hardware on this machine. The portable kernels on an x86-64 processor
+    /// without FMA call a software routine instead: the results are the
+    /// same, but an epoch takes minutes, so `fit` keeps to the clear path
+    /// there.
+    pub fn has_hardware_fma(self) -> bool {
+        match self {
+            Isa::Avx512 | Isa::Avx2 => self.is_available(),
+            Isa::Portable => cfg!(any(target_arch = "aarch64", target_feature = "fma")),
+        }
+    }
+
     /// A short name: `avx512`, `avx2` or `portable`.
     pub fn name(self) -> &'static str {
         match self {

@@ -114,7 +114,6 @@ unsafe fn run_avx2(shared: &Shared, task: Task, parts: Range<usize>) {
     unsafe { steps::<super::simd::Avx2>(shared, task, parts) }
 }
 
-// ANCHOR: steps
 /// One thread's share of a task: for every batch, the phases of a step, each
 /// run for all of this thread's parts, with a barrier wherever the next
 /// phase reads what another part wrote.
@@ -130,6 +129,7 @@ unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
     let mut clock = Clock::start();
     // SAFETY: the poster keeps `order` alive for the whole task.
     let order = unsafe { std::slice::from_raw_parts(task.order, task.order_len) };
+    // ANCHOR: steps
     for batch in order.chunks(shared.plan.batch) {
         for part in each() {
             unsafe { first_layer_forward::<V>(shared, &task, part, batch) };
@@ -161,11 +161,10 @@ unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
             }
         }
     }
+    // ANCHOR_END: steps
     // SAFETY: as above; no other reference to the part is alive.
     clock.stop(unsafe { &mut shared.part_mut(parts.start).profile });
 }
-// ANCHOR_END: steps
-
 /// Where a thread's time goes: for each phase, seconds of work and seconds
 /// waiting at the barrier after it, summed over a task. Reading the clock
 /// costs about 20 ns, a few hundred microseconds per epoch.

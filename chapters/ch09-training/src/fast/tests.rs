@@ -357,3 +357,13 @@ fn batches_of_f32_rows_train_like_an_epoch_of_bytes() {
     assert!((loss / 40.0 - f64::from(epoch.loss)).abs() < 1e-6);
     assert!((correct / 40.0 - f64::from(epoch.accuracy)).abs() < 1e-6);
 }
+
+#[test]
+fn the_vector_kernels_have_hardware_fma_wherever_they_run() {
+    for isa in [Isa::Avx512, Isa::Avx2] {
+        assert_eq!(isa.has_hardware_fma(), isa.is_available(), "{}", isa.name());
+    }
+    assert!(Isa::detect().is_available());
+    assert_eq!(Isa::from_name(Isa::detect().name()), Some(Isa::detect()));
+    assert_eq!(Isa::from_name("sse"), None);
+}
