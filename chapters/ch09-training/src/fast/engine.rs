@@ -1,10 +1,10 @@
 //! The fast path inside chapter 9's `fit`.
 //!
-//! `fit` asks [`crate::fit::engine_for`] for an [`Engine`] at the start of
+//! `fit` asks `engine_for` (in `crate::fit`) for an engine at the start of
 //! every epoch. For a model of the fast path's shape (dense layers, ReLU
 //! between them, softmax at the end, sparse categorical cross-entropy, SGD
 //! without momentum; `Flatten` layers are allowed anywhere, since batches
-//! are already flat) it gets a [`FastEngine`], which copies the weights into
+//! are already flat) it gets a `FastEngine`, which copies the weights into
 //! a [`FastMlp`], trains the epoch's batches there and writes the weights
 //! back at the end of the epoch. Any other model trains layer by layer as
 //! before.
