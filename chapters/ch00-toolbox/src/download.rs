@@ -354,10 +354,10 @@ fn stream_to(url: &str, path: &Path) -> Result<String, DownloadError> {
         bar.set_position(received);
     }
     bar.finish_and_clear();
-    if let Some(n) = expected_len {
-        if received != n {
-            return Err(net(format!("body ended after {received} of {n} bytes")));
-        }
+    if let Some(n) = expected_len
+        && received != n
+    {
+        return Err(net(format!("body ended after {received} of {n} bytes")));
     }
     let file = out.into_inner().map_err(|e| io_err(path)(e.into_error()))?;
     file.sync_all().map_err(io_err(path))?;

@@ -93,12 +93,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
 
 /// The 55 000 training images, or random ones of the same shape.
 fn training_data(random: bool) -> (Split, &'static str) {
-    if !random {
-        if let Some(dir) = std::env::var_os("FASHION_MNIST_DIR") {
-            match FashionMnist::load_from(Path::new(&dir)) {
-                Ok(data) => return (data.into_splits().train, "Fashion-MNIST"),
-                Err(e) => eprintln!("could not load Fashion-MNIST ({e}); using random images"),
-            }
+    if !random && let Some(dir) = std::env::var_os("FASHION_MNIST_DIR") {
+        match FashionMnist::load_from(Path::new(&dir)) {
+            Ok(data) => return (data.into_splits().train, "Fashion-MNIST"),
+            Err(e) => eprintln!("could not load Fashion-MNIST ({e}); using random images"),
         }
     }
     let mut rng = seeded_rng(7);

@@ -50,7 +50,7 @@ impl EpochProgress {
     pub fn update(&self, step: usize, loss: f32, accuracy: Option<f32>) {
         let Some(bar) = &self.bar else { return };
         bar.set_position(step as u64);
-        if step % REFRESH_EVERY == 0 || step == self.steps {
+        if step.is_multiple_of(REFRESH_EVERY) || step == self.steps {
             let per_step = bar.elapsed().as_secs_f64() * 1000.0 / step as f64;
             bar.set_message(format!(
                 "{per_step:.1}ms/step - {}",

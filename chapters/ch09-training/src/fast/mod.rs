@@ -30,18 +30,14 @@
 //! `fit` uses it through [`engine`] when a model has this shape.
 //!
 //! The AVX-512 intrinsics and target features this module uses are stable
-//! since Rust 1.89, later than the workspace's declared minimum (1.85).
+//! since Rust 1.89, the workspace's declared minimum.
 
-// `clippy::msrv`: the version these modules really need (see above).
 pub mod engine;
 mod kernels;
 mod layout;
 pub mod measurements;
-#[clippy::msrv = "1.89"]
 pub mod peak;
-#[clippy::msrv = "1.89"]
 mod simd;
-#[clippy::msrv = "1.89"]
 mod step;
 mod team;
 
@@ -75,7 +71,6 @@ pub enum Isa {
     Portable,
 }
 
-#[clippy::msrv = "1.89"]
 impl Isa {
     /// Every instruction set, fastest first.
     pub const ALL: [Isa; 3] = [Isa::Avx512, Isa::Avx2, Isa::Portable];
