@@ -15,6 +15,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -150,7 +151,7 @@ pub fn draw_first_plot<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(curve, colour(0).stroke_width(2)))?
         .label("sin(x)")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(0).stroke_width(2)));
+        .legend(line_key(colour(0).stroke_width(2)));
     chart
         .draw_series(
             samples
@@ -158,16 +159,59 @@ pub fn draw_first_plot<DB: DrawingBackend>(
                 .map(|&p| Circle::new(p, 3, colour(1).filled())),
         )?
         .label("samples with noise")
-        .legend(|(x, y)| Circle::new((x + 10, y), 3, colour(1).filled()));
+        .legend(dot_key(colour(1).filled(), 3));
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
+}
+// ANCHOR_END: first_plot
+
+// ANCHOR: legend
+/// The font size of the text in every legend of the book.
+pub const LEGEND_FONT_SIZE: u32 = 14;
+
+/// Draws the legend of `chart` in the book's one style, at `position`: text in
+/// [`LEGEND_FONT_SIZE`] on a white, slightly see-through box with a black
+/// border. A series appears in it when it was given a `.label(…)`, and
+/// its key is whatever its `.legend(…)` draws, for example [`line_key`].
+pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> FigureResult {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.8))
+        .label_font(("sans-serif", LEGEND_FONT_SIZE))
+        .position(position)
+        .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .draw()?;
     Ok(())
 }
-// ANCHOR_END: first_plot
+// ANCHOR_END: legend
+
+// ANCHOR: legend_keys
+/// The legend key of a line: a stroke 20 pixels long in `style`, for example
+/// `line_key(colour(0).stroke_width(2))`.
+pub fn line_key<S: Into<ShapeStyle>>(style: S) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    let style = style.into();
+    move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style)
+}
+
+/// The legend key of a scatter of dots: one dot of `radius` pixels in
+/// `style`, centred where a [`line_key`] would have its middle.
+pub fn dot_key<S: Into<ShapeStyle>>(
+    style: S,
+    radius: i32,
+) -> impl Fn((i32, i32)) -> Circle<(i32, i32), i32> {
+    let style = style.into();
+    move |(x, y)| Circle::new((x + 10, y), radius, style)
+}
+
+/// The legend key of a filled area: a swatch 20 pixels wide and 12 high in
+/// `style`, for example `box_key(colour(2).mix(0.3).filled())`.
+pub fn box_key<S: Into<ShapeStyle>>(style: S) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
+    let style = style.into();
+    move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], style)
+}
+// ANCHOR_END: legend_keys
 
 // ANCHOR: noisy_sine
 /// `n` points `(x, sin x + noise)` with `x` uniform in `[0, 2π)` and noise
@@ -187,6 +231,7 @@ pub fn noisy_sine(n: usize, seed: u64) -> Vec<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plotters::element::PointCollection;
 
     #[test]
     fn first_plot_draws_an_svg_with_its_title_and_every_sample() {
@@ -199,6 +244,65 @@ mod tests {
             25 + 1,
             "25 samples and one legend mark"
         );
+    }
+
+    /// A small chart with two labelled series and one without a label.
+    fn legend_svg() -> String {
+        svg_string((300, 200), |area| {
+            let mut chart = ChartBuilder::on(area).build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
+            chart
+                .draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], colour(0)))?
+                .label("rising line")
+                .legend(line_key(colour(0)));
+            chart
+                .draw_series([Circle::new((0.5, 0.2), 3, colour(1).filled())])?
+                .label("one dot")
+                .legend(dot_key(colour(1).filled(), 3));
+            chart.draw_series([Circle::new((0.2, 0.8), 3, colour(2).filled())])?;
+            draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
+        })
+        .unwrap()
+    }
+
+    /// The `font-size` attribute of every `<text>` in an SVG document.
+    fn font_sizes(svg: &str) -> Vec<&str> {
+        svg.split("font-size=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect()
+    }
+
+    #[test]
+    fn the_legend_lists_each_labelled_series_in_the_book_style() {
+        let svg = legend_svg();
+        assert!(svg.contains("\nrising line\n"), "{svg}");
+        assert!(svg.contains("\none dot\n"), "{svg}");
+        // The labels are in the book's legend size, whatever unit the
+        // backend writes it in.
+        let reference = svg_string((100, 100), |a| {
+            a.draw(&Text::new("x", (0, 0), ("sans-serif", LEGEND_FONT_SIZE)))?;
+            Ok(())
+        })
+        .unwrap();
+        let size = font_sizes(&reference)[0];
+        assert_eq!(font_sizes(&svg), [size, size], "two labels: {svg}");
+        // The box: a see-through white fill and a black border.
+        assert!(svg.contains(r##"opacity="0.85" fill="#FFFFFF""##), "{svg}");
+        assert!(svg.contains(r##"fill="none" stroke="#000000""##), "{svg}");
+        // Two dots in the plot, one more as the legend key.
+        assert_eq!(svg.matches("<circle").count(), 3);
+    }
+
+    #[test]
+    fn legend_keys_sit_where_the_legend_asks_and_share_one_width() {
+        let at = (100, 50);
+        let line = (&line_key(BLACK)(at)).point_iter().to_vec();
+        assert_eq!(line, [(100, 50), (120, 50)]);
+        let dot = dot_key(BLACK, 4)(at);
+        let centre: Vec<_> = (&dot).point_iter().copied().collect();
+        assert_eq!(centre, [(110, 50)], "in the middle of a line key");
+        let swatch = (&box_key(BLACK)(at)).point_iter().to_vec();
+        assert_eq!(swatch, [(100, 44), (120, 56)]);
     }
 
     #[test]
