@@ -1,7 +1,7 @@
 //! The chapter's figures, one drawing function each, generic over the
 //! plotters backend so that the book and the notebook draw the same thing.
 
-use ch00_toolbox::figure::{FigureError, FigureResult, colour};
+use ch00_toolbox::figure::{FigureError, FigureResult, colour, draw_legend, line_key};
 use ch00_toolbox::plotters;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -341,7 +341,7 @@ pub fn draw_membrane<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(points, colour(0).stroke_width(2)))?
         .label("membrane potential")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(0).stroke_width(2)));
+        .legend(line_key(colour(0).stroke_width(2)));
     chart
         .draw_series(std::iter::once(DashedPathElement::new(
             [(0.0, threshold_mv), (end, threshold_mv)],
@@ -350,14 +350,14 @@ pub fn draw_membrane<DB: DrawingBackend>(
             colour(1).stroke_width(2),
         )))?
         .label("threshold")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(1).stroke_width(2)));
+        .legend(line_key(colour(1).stroke_width(2)));
     chart
         .draw_series(LineSeries::new(
             [(0.0, resting_mv), (end, resting_mv)],
             GREY.mix(0.6),
         ))?
         .label("resting potential")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], GREY.mix(0.6)));
+        .legend(line_key(GREY.mix(0.6)));
     let up = |c: RGBColor| Polygon::new(vec![(-5, 4), (5, 4), (0, -5)], c.filled());
     let down = |c: RGBColor| Polygon::new(vec![(-5, -4), (5, -4), (0, 5)], c.filled());
     let marker_y = -78.0;
@@ -379,12 +379,7 @@ pub fn draw_membrane<DB: DrawingBackend>(
         )?
         .label("inhibitory input arrives")
         .legend(move |(x, y)| EmptyElement::at((x + 10, y)) + down(colour(3)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     for &(t, note) in notes {
         chart.draw_series(std::iter::once(Text::new(
             note.to_string(),
@@ -439,9 +434,7 @@ pub fn draw_unit_step<DB: DrawingBackend>(
         let piece = samples.iter().copied().filter(|&(_, y)| y == value);
         let series = chart.draw_series(LineSeries::new(piece, style))?;
         if value == 0.0 {
-            series
-                .label("y = H(s − θ)")
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
+            series.label("y = H(s − θ)").legend(line_key(style));
         }
     }
     chart.draw_series([
@@ -456,19 +449,13 @@ pub fn draw_unit_step<DB: DrawingBackend>(
             colour(1).stroke_width(2),
         )))?
         .label("threshold θ")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(1).stroke_width(2)));
+        .legend(line_key(colour(1).stroke_width(2)));
     let whole = (0..=(hi as usize)).map(|s| (s as f32, unit_step(s as f32 - theta)));
     chart
         .draw_series(whole.map(|p| Cross::new(p, 7, colour(2).stroke_width(2))))?
         .label("sums a unit can see: s = 0, 1, 2, …")
         .legend(|(x, y)| Cross::new((x + 10, y), 7, colour(2).stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 // ANCHOR_END: draw_unit_step
 

@@ -1,7 +1,7 @@
 //! The chapter's figures, one drawing function each, generic over the
 //! plotters backend so that the book and the notebook draw the same thing.
 
-use ch00_toolbox::figure::{FigureError, FigureResult, colour};
+use ch00_toolbox::figure::{FigureError, FigureResult, colour, dot_key, draw_legend, line_key};
 use ch00_toolbox::plotters;
 use ndarray::{ArrayView1, ArrayView2};
 use plotters::coord::Shift;
@@ -11,10 +11,6 @@ use plotters::prelude::*;
 use crate::experiments::CapacityPoint;
 use crate::learning::Trajectory;
 use crate::pca::cosine;
-
-fn line_key(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    move |(x, y)| PathElement::new([(x, y), (x + 20, y)], c.stroke_width(3))
-}
 
 /// |cos| between each weight vector of a run and `direction`.
 pub fn alignment(run: &Trajectory, direction: ArrayView1<f32>) -> Result<Vec<f32>, FigureError> {
@@ -68,14 +64,9 @@ pub fn draw_growth<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(points, c.stroke_width(*width)))?
             .label(*name)
-            .legend(line_key(*c));
+            .legend(line_key(c.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
 
     let mut chart = ChartBuilder::on(&right)
         .caption(
@@ -98,15 +89,9 @@ pub fn draw_growth<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(points, c.stroke_width(width)))?
             .label(name)
-            .legend(line_key(c));
+            .legend(line_key(c.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 // ANCHOR_END: draw_growth
 
@@ -147,7 +132,7 @@ pub fn draw_oja_direction<DB: DrawingBackend>(
                 .map(|p| Circle::new((p[0], p[1]), 2, colour(5).mix(0.5).filled())),
         )?
         .label(format!("data ({} centred points)", data.nrows()))
-        .legend(|(x, y)| Circle::new((x + 10, y), 3, colour(5).filled()));
+        .legend(dot_key(colour(5).filled(), 3));
     let circle = (0..=120).map(|i| {
         let a = i as f32 / 120.0 * std::f32::consts::TAU;
         (a.cos(), a.sin())
@@ -155,7 +140,7 @@ pub fn draw_oja_direction<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(circle, BLACK.mix(0.5)))?
         .label("unit circle ‖w‖ = 1")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.5)));
+        .legend(line_key(BLACK.mix(0.5)));
     let w = oja.last();
     let norm = w.dot(&w).sqrt();
     let reach = 6.5;
@@ -166,7 +151,7 @@ pub fn draw_oja_direction<DB: DrawingBackend>(
             colour(0).stroke_width(3),
         ))?
         .label("direction Oja's w ends in")
-        .legend(line_key(colour(0)));
+        .legend(line_key(colour(0).stroke_width(3)));
     let (ex, ey) = (eigenvector[0], eigenvector[1]);
     chart
         .draw_series(std::iter::once(DashedPathElement::new(
@@ -176,7 +161,7 @@ pub fn draw_oja_direction<DB: DrawingBackend>(
             colour(1).stroke_width(2),
         )))?
         .label("leading eigenvector e₁ of the covariance")
-        .legend(line_key(colour(1)));
+        .legend(line_key(colour(1).stroke_width(3)));
     let path = oja
         .weights
         .rows()
@@ -189,18 +174,12 @@ pub fn draw_oja_direction<DB: DrawingBackend>(
             colour(3).stroke_width(2),
         ))?
         .label("path of w, from the pink dot to the blue one")
-        .legend(line_key(colour(3)));
+        .legend(line_key(colour(3).stroke_width(3)));
     chart.draw_series([
         Circle::new(path[0], 5, colour(3).filled()),
         Circle::new(path[path.len() - 1], 5, colour(0).filled()),
     ])?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 // ANCHOR_END: draw_oja_direction
 
@@ -233,14 +212,14 @@ pub fn draw_capacity<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(random, colour(1).stroke_width(2)))?
         .label("random keys: crosstalk grows with P")
-        .legend(line_key(colour(1)));
+        .legend(line_key(colour(1).stroke_width(3)));
     let orthogonal = curve
         .iter()
         .filter_map(|p| p.orthogonal_keys.map(|a| (p.pairs as f32, a)));
     chart
         .draw_series(LineSeries::new(orthogonal, colour(0).stroke_width(3)))?
         .label("orthogonal keys (Hadamard rows): no crosstalk")
-        .legend(line_key(colour(0)));
+        .legend(line_key(colour(0).stroke_width(3)));
     chart
         .draw_series(std::iter::once(DashedPathElement::new(
             [(n as f32, 0.75), (n as f32, 1.01)],
@@ -249,13 +228,7 @@ pub fn draw_capacity<DB: DrawingBackend>(
             BLACK.mix(0.6),
         )))?
         .label(format!("P = n = {n}: no more orthogonal keys exist"))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.6)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+        .legend(line_key(BLACK.mix(0.6)));
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 // ANCHOR_END: draw_capacity
