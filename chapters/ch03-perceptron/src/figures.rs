@@ -8,7 +8,9 @@
 
 use std::ops::Range;
 
-use ch00_toolbox::figure::{FigureError, FigureResult, colour};
+use ch00_toolbox::figure::{
+    FigureError, FigureResult, box_key, colour, dot_key, draw_legend, line_key,
+};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -142,17 +144,17 @@ fn draw_flowers<DB: DrawingBackend>(
         let anno = match s {
             Species::Setosa => chart
                 .draw_series(points.iter().map(|&p| Circle::new(p, 4, c.filled())))?
-                .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled())),
+                .legend(dot_key(c.filled(), 4)),
             Species::Versicolor => chart
                 .draw_series(
                     points
                         .iter()
                         .map(|&p| TriangleMarker::new(p, 5, c.filled())),
                 )?
-                .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 5, c.filled())),
+                .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 5, c.filled())),
             Species::Virginica => chart
                 .draw_series(points.iter().map(|&p| Cross::new(p, 4, c.stroke_width(2))))?
-                .legend(move |(x, y)| Cross::new((x + 8, y), 4, c.stroke_width(2))),
+                .legend(move |(x, y)| Cross::new((x + 10, y), 4, c.stroke_width(2))),
         };
         anno.label(s.name());
     }
@@ -230,18 +232,18 @@ pub fn draw_iris_setosa<DB: DrawingBackend>(
     chart
         .draw_series([Polygon::new(clip(&box_, a, b, c), yes.filled())])?
         .label("answers setosa")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], yes.filled()));
+        .legend(box_key(yes.filled()));
     let no = REST_GREY.mix(0.2);
     chart
         .draw_series([Polygon::new(clip(&box_, -a, -b, -c), no.filled())])?
         .label("answers not setosa")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], no.filled()));
+        .legend(box_key(no.filled()));
 
     if let Some((p, q)) = segment_in(&xr, &yr, a, b, c) {
         chart
             .draw_series(LineSeries::new([p, q], BLACK.stroke_width(2)))?
             .label("learned boundary")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLACK.stroke_width(2)));
+            .legend(line_key(BLACK.stroke_width(2)));
     }
     draw_flowers(&mut chart, iris, Feature::PetalLength, Feature::PetalWidth)?;
     if let Some((fx, fy)) = flower {
@@ -249,15 +251,9 @@ pub fn draw_iris_setosa<DB: DrawingBackend>(
         chart
             .draw_series([Circle::new(p, 7, BLACK.stroke_width(3))])?
             .label(format!("new flower ({fx} cm, {fy} cm)"))
-            .legend(|(x, y)| Circle::new((x + 8, y), 6, BLACK.stroke_width(3)));
+            .legend(dot_key(BLACK.stroke_width(3), 6));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 
 /// One-vs-rest on the petal plane: each region shaded by the species whose
@@ -304,17 +300,11 @@ pub fn draw_one_vs_rest<DB: DrawingBackend>(
             chart
                 .draw_series(DashedLineSeries::new([p, q], 8, 5, style))?
                 .label(format!("{name} unit: z = 0"))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
+                .legend(line_key(style));
         }
     }
     draw_flowers(&mut chart, iris, Feature::PetalLength, Feature::PetalWidth)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 
 /// Training accuracy after each epoch: one line per one-vs-rest unit and
@@ -347,7 +337,7 @@ pub fn draw_accuracy_history<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(points, style))?
             .label(format!("{} vs rest", s.name()))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
+            .legend(line_key(style));
     }
     let style = BLACK.stroke_width(2);
     let points = history
@@ -358,14 +348,8 @@ pub fn draw_accuracy_history<DB: DrawingBackend>(
     chart
         .draw_series(DashedLineSeries::new(points, 6, 3, style))?
         .label("three species (largest net input)")
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+        .legend(line_key(style));
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 
 /// XOR defeats the perceptron. Left: the four points, the boundary of the
@@ -409,7 +393,7 @@ pub fn draw_xor_failure<DB: DrawingBackend>(
             on.filled(),
         )])?
         .label("answers 1")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], on.filled()));
+        .legend(box_key(on.filled()));
     let faint = REST_GREY.mix(0.6);
     for (_, p) in states {
         let (a, b, c) = unit_line(p, 0, 1)?;
@@ -421,7 +405,7 @@ pub fn draw_xor_failure<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new([p, q], BLACK.stroke_width(2)))?
             .label("best boundary")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLACK.stroke_width(2)));
+            .legend(line_key(BLACK.stroke_width(2)));
     }
     let x = xor::inputs();
     let answers = best
@@ -436,7 +420,7 @@ pub fn draw_xor_failure<DB: DrawingBackend>(
         chart
             .draw_series(pts.iter().map(|&p| Circle::new(p, 8, c.filled())))?
             .label(format!("XOR = {target}"))
-            .legend(move |(x, y)| Circle::new((x + 8, y), 6, c.filled()));
+            .legend(dot_key(c.filled(), 6));
     }
     let wrong: Vec<Pt> = (0..4)
         .filter(|&i| answers[[i, 0]] != xor::TARGETS[i])
@@ -449,13 +433,9 @@ pub fn draw_xor_failure<DB: DrawingBackend>(
                 .map(|&p| Circle::new(p, 14, RED.stroke_width(3))),
         )?
         .label("wrong")
-        .legend(|(x, y)| Circle::new((x + 8, y), 7, RED.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+        .legend(dot_key(RED.stroke_width(2), 7));
+    // Low in the middle, the legend hides none of the four points.
+    draw_legend(&mut chart, SeriesLabelPosition::LowerMiddle)?;
 
     let mut chart = ChartBuilder::on(&panels[1])
         .caption("points right after each epoch", ("sans-serif", 18))
@@ -471,19 +451,13 @@ pub fn draw_xor_failure<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(counts, colour(0).stroke_width(2)))?
         .label("perceptron")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], colour(0).stroke_width(2)));
+        .legend(line_key(colour(0).stroke_width(2)));
     let goal = [(0.0, 4.0), (states.len() as f64 + 1.0, 4.0)];
     chart
         .draw_series(DashedLineSeries::new(goal, 8, 5, RED.stroke_width(2)))?
         .label("all four (never reached)")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RED.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+        .legend(line_key(RED.stroke_width(2)));
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 
 #[cfg(test)]
