@@ -2,7 +2,7 @@
 //! plotters backend (an SVG file for the book, a notebook cell, …).
 
 use ch00_toolbox::FigureResult;
-use ch00_toolbox::figure::colour;
+use ch00_toolbox::figure::{colour, dot_key, draw_legend, line_key};
 use ch00_toolbox::plotters::coord::Shift;
 use ch00_toolbox::plotters::coord::types::RangedCoordf32;
 use ch00_toolbox::plotters::prelude::*;
@@ -53,7 +53,7 @@ pub fn draw_activations<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Fi
                 colour(0).stroke_width(2),
             ))?
             .label("f(z)")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(0).stroke_width(2)));
+            .legend(line_key(colour(0).stroke_width(2)));
         chart
             .draw_series(DashedLineSeries::new(
                 zs.map(|z| (z, f.slope(z))),
@@ -62,14 +62,8 @@ pub fn draw_activations<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Fi
                 colour(1).stroke_width(2),
             ))?
             .label("f'(z)")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(1).stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", 14))
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()?;
+            .legend(line_key(colour(1).stroke_width(2)));
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     }
     Ok(())
 }
@@ -116,16 +110,9 @@ pub fn draw_loss_curves<DB: DrawingBackend>(
                 c.stroke_width(2),
             ))?
             .label(*label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], c.stroke_width(2)));
+            .legend(line_key(c.stroke_width(2)));
     }
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 14))
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)
 }
 
 /// The colour of an output value in the decision-region figure: four bands,
@@ -310,7 +297,7 @@ pub fn draw_gradient_check<DB: DrawingBackend>(
                 points.map(|(k, g)| Circle::new((k, g.relative_error().max(floor)), 4, c.filled())),
             )?
             .label(format!("layer {}", layer + 1))
-            .legend(move |(x, y)| Circle::new((x + 10, y), 4, c.filled()));
+            .legend(dot_key(c.filled(), 4));
     }
     chart
         .draw_series(DashedLineSeries::new(
@@ -320,14 +307,7 @@ pub fn draw_gradient_check<DB: DrawingBackend>(
             colour(1).stroke_width(2),
         ))?
         .label(format!("tolerance {tolerance:.0e}"))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(1).stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 14))
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+        .legend(line_key(colour(1).stroke_width(2)));
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 // ANCHOR_END: draw_gradient_check

@@ -1,7 +1,7 @@
 //! The chapter's figures, one drawing function each, generic over the
 //! plotters backend (an SVG file for the book, a notebook cell, …).
 
-use ch00_toolbox::figure::colour;
+use ch00_toolbox::figure::{colour, dot_key, draw_legend, line_key};
 use ch00_toolbox::plotters::coord::Shift;
 use ch00_toolbox::plotters::prelude::*;
 use ch00_toolbox::{FigureError, FigureResult};
@@ -50,9 +50,7 @@ pub fn draw_learning_curves<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(clipped.clone(), colour(k).stroke_width(2)))?
             .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new([(x, y), (x + 20, y)], colour(k).stroke_width(2))
-            });
+            .legend(line_key(colour(k).stroke_width(2)));
         chart.draw_series(clipped.map(|p| Circle::new(p, 3, colour(k).filled())))?;
         for &(x, y) in points.iter().filter(|p| p.1 > y_max) {
             chart.draw_series(std::iter::once(Text::new(
@@ -62,14 +60,7 @@ pub fn draw_learning_curves<DB: DrawingBackend>(
             )))?;
         }
     }
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 14))
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 // ANCHOR_END: draw_learning_curves
 
@@ -107,22 +98,15 @@ pub fn draw_predicted_vs_actual<DB: DrawingBackend>(
     chart
         .draw_series(dots)?
         .label("a test district")
-        .legend(|(x, y)| Circle::new((x + 10, y), 3, colour(0).filled()));
+        .legend(dot_key(colour(0).filled(), 3));
     chart
         .draw_series(LineSeries::new(
             [(0.0, 0.0), (hi, hi)],
             colour(1).stroke_width(2),
         ))?
         .label("predicted = actual")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colour(1).stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 14))
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+        .legend(line_key(colour(1).stroke_width(2)));
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 // ANCHOR_END: draw_predicted_vs_actual
 
@@ -180,21 +164,14 @@ pub fn draw_regression_losses<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>)
             chart
                 .draw_series(LineSeries::new(points, colour(k).stroke_width(2)))?
                 .label(*name)
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 20, y)], colour(k).stroke_width(2))
-                });
+                .legend(line_key(colour(k).stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", 14))
-            .position(if which == 0 {
-                SeriesLabelPosition::UpperMiddle
-            } else {
-                SeriesLabelPosition::UpperLeft
-            })
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()?;
+        let position = if which == 0 {
+            SeriesLabelPosition::UpperMiddle
+        } else {
+            SeriesLabelPosition::UpperLeft
+        };
+        draw_legend(&mut chart, position)?;
     }
     Ok(())
 }
