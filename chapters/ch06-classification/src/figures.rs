@@ -1,7 +1,7 @@
 //! The chapter's figures, one drawing function each, generic over the
 //! plotters backend (an SVG file for the book, a notebook cell, …).
 
-use ch00_toolbox::figure::colour;
+use ch00_toolbox::figure::{colour, dot_key, draw_legend, line_key};
 use ch00_toolbox::plotters::coord::Shift;
 use ch00_toolbox::plotters::prelude::*;
 use ch00_toolbox::{FigureError, FigureResult};
@@ -125,7 +125,7 @@ pub fn draw_decision_regions<DB: DrawingBackend>(
             0 => chart
                 .draw_series(points.into_iter().map(|p| Circle::new(p, 3, c.filled())))?
                 .label(label)
-                .legend(move |(x, y)| Circle::new((x + 8, y), 3, c.filled())),
+                .legend(dot_key(c.filled(), 3)),
             1 => chart
                 .draw_series(
                     points
@@ -133,7 +133,7 @@ pub fn draw_decision_regions<DB: DrawingBackend>(
                         .map(|p| TriangleMarker::new(p, 4, c.filled())),
                 )?
                 .label(label)
-                .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 4, c.filled())),
+                .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 4, c.filled())),
             _ => chart
                 .draw_series(
                     points
@@ -141,17 +141,10 @@ pub fn draw_decision_regions<DB: DrawingBackend>(
                         .map(|p| Cross::new(p, 3, c.stroke_width(2))),
                 )?
                 .label(label)
-                .legend(move |(x, y)| Cross::new((x + 8, y), 3, c.stroke_width(2))),
+                .legend(move |(x, y)| Cross::new((x + 10, y), 3, c.stroke_width(2))),
         };
     }
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 14))
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 // ANCHOR_END: draw_decision_regions
 
@@ -233,18 +226,9 @@ pub fn draw_ce_vs_squared<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> 
         chart
             .draw_series(LineSeries::new(points, colour(k).stroke_width(3)))?
             .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new([(x, y), (x + 20, y)], colour(k).stroke_width(3))
-            });
+            .legend(line_key(colour(k).stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 15))
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 // ANCHOR_END: draw_ce_vs_squared
 

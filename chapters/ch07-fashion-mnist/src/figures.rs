@@ -7,7 +7,7 @@
 //! rectangle per run of equal grey in a row, so an SVG of forty images stays
 //! small.
 
-use ch00_toolbox::figure::{FigureError, FigureResult, colour};
+use ch00_toolbox::figure::{FigureError, FigureResult, box_key, colour, draw_legend, line_key};
 use ch00_toolbox::plotters::coord::Shift;
 use ch00_toolbox::plotters::prelude::*;
 use ndarray::{Array3, ArrayView2, Axis};
@@ -145,7 +145,7 @@ pub fn draw_class_counts<DB: DrawingBackend>(
                 )
             }))?
             .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], fill.filled()));
+            .legend(box_key(fill.filled()));
     }
     if let Some(level) = reference {
         chart
@@ -156,15 +156,9 @@ pub fn draw_class_counts<DB: DrawingBackend>(
                 BLACK.stroke_width(1),
             ))?
             .label(format!("{level:.0} per class if balanced"))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BLACK));
+            .legend(line_key(BLACK));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 
 // ANCHOR: draw_class_means
