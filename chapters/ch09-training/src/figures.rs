@@ -3,7 +3,7 @@
 //! `run.rs`); each function draws on any plotters backend, so a notebook
 //! shows the same figures inline.
 
-use ch00_toolbox::figure::colour;
+use ch00_toolbox::figure::{colour, draw_legend, line_key};
 use ch00_toolbox::plotters::coord::Shift;
 use ch00_toolbox::plotters::prelude::*;
 use ch00_toolbox::plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -80,16 +80,10 @@ pub fn draw_learning_curves<DB: DrawingBackend>(
             chart
                 .draw_series(LineSeries::new(points, style))?
                 .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+                .legend(line_key(style));
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::MiddleRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::MiddleRight)
 }
 // ANCHOR_END: learning_curves
 
