@@ -122,6 +122,32 @@ fn axes<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The petal lengths (cm) the petal-plane figures show.
+const PETAL_LENGTHS: Range<f64> = 0.0..7.5;
+/// The petal widths (cm) the petal-plane figures show.
+const PETAL_WIDTHS: Range<f64> = 0.0..2.8;
+
+/// A chart of the petal plane, length across and width up, with its axes
+/// drawn and `caption` as its title.
+fn petal_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, FigureError> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(PETAL_LENGTHS, PETAL_WIDTHS)?;
+    axes(
+        &mut chart,
+        Feature::PetalLength.name(),
+        Feature::PetalWidth.name(),
+        false,
+    )?;
+    Ok(chart)
+}
+
 /// Draws the flowers of `iris` in the plane of features `fx`, `fy`, one
 /// marker shape and colour per species, with legend entries.
 fn draw_flowers<DB: DrawingBackend>(
@@ -210,21 +236,10 @@ pub fn draw_iris_setosa<DB: DrawingBackend>(
     flower: Option<(f32, f32)>,
 ) -> FigureResult {
     let (a, b, c) = unit_line(learned, 0, 1)?;
-    let (xr, yr) = (0.0..7.5, 0.0..2.8);
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            "Setosa or not? A perceptron on petal length and width",
-            ("sans-serif", 22),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(50)
-        .build_cartesian_2d(xr.clone(), yr.clone())?;
-    axes(
-        &mut chart,
-        Feature::PetalLength.name(),
-        Feature::PetalWidth.name(),
-        false,
+    let (xr, yr) = (PETAL_LENGTHS, PETAL_WIDTHS);
+    let mut chart = petal_chart(
+        area,
+        "Setosa or not? A perceptron on petal length and width",
     )?;
 
     let box_ = rectangle(&xr, &yr);
@@ -268,19 +283,8 @@ pub fn draw_one_vs_rest<DB: DrawingBackend>(
     let lines: Vec<(f64, f64, f64)> = (0..3)
         .map(|j| unit_line(layer, j, 3))
         .collect::<Result<_, _>>()?;
-    let (xr, yr) = (0.0..7.5, 0.0..2.8);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 22))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(50)
-        .build_cartesian_2d(xr.clone(), yr.clone())?;
-    axes(
-        &mut chart,
-        Feature::PetalLength.name(),
-        Feature::PetalWidth.name(),
-        false,
-    )?;
+    let (xr, yr) = (PETAL_LENGTHS, PETAL_WIDTHS);
+    let mut chart = petal_chart(area, title)?;
     // Region of class k: z_k − z_j ≥ 0 for both other units j.
     for (k, &(ak, bk, ck)) in lines.iter().enumerate() {
         let mut region = rectangle(&xr, &yr);
