@@ -20,6 +20,9 @@ pub struct Options {
     /// Where to draw the figures (`--figures`, default the book's folder);
     /// `None` after `--no-figures`.
     pub figures: Option<PathBuf>,
+    /// Train layer by layer even in an optimised build (`--clear-path`),
+    /// instead of on the fused fast path (see [`crate::fast::engine`]).
+    pub clear_path: bool,
 }
 
 /// The default seed of the book's run.
@@ -29,7 +32,7 @@ pub const DEFAULT_EPOCHS: usize = 30;
 
 impl Options {
     /// The defaults: 30 epochs, seed 42, figures into `figures_dir`, nothing
-    /// saved.
+    /// saved, the fast path where `fit` takes it.
     pub fn with_figures_dir(figures_dir: PathBuf) -> Options {
         Options {
             epochs: DEFAULT_EPOCHS,
@@ -37,6 +40,7 @@ impl Options {
             save: None,
             metrics_json: None,
             figures: Some(figures_dir),
+            clear_path: false,
         }
     }
 }
@@ -75,13 +79,14 @@ options:
   --metrics-json PATH   write per-epoch and test metrics as JSON
   --figures DIR         draw the figures into DIR (default book/figures/ch09-training)
   --no-figures          do not draw figures
+  --clear-path          train layer by layer, not on the fused fast path
   -h, --help            print this help
 
 The data is read from $FASHION_MNIST_DIR when it is set, else downloaded into data/.";
 
 // ANCHOR: parse
-/// Reads the arguments after the program name. `--name value` and
-/// `--name=value` are both accepted.
+/// Reads the arguments after the program name. An option that takes a
+/// value accepts both `--name value` and `--name=value`; a flag takes none.
 pub fn parse_args<I, S>(args: I, defaults: Options) -> Result<Command, UsageError>
 where
     I: IntoIterator<Item = S>,
@@ -101,6 +106,9 @@ where
                 .ok_or_else(|| UsageError(format!("{name} needs a value ({what})")))
         };
         match name.as_str() {
+            "-h" | "--help" | "--no-figures" | "--clear-path" if inline.is_some() => {
+                return Err(UsageError(format!("{name} takes no value")));
+            }
             "-h" | "--help" => return Ok(Command::Help),
             "--epochs" => options.epochs = positive(&name, &value("a number of epochs")?)?,
             "--seed" => options.seed = number(&name, &value("a whole number")?)?,
@@ -108,6 +116,7 @@ where
             "--metrics-json" => options.metrics_json = Some(PathBuf::from(value("a file path")?)),
             "--figures" => options.figures = Some(PathBuf::from(value("a folder")?)),
             "--no-figures" => options.figures = None,
+            "--clear-path" => options.clear_path = true,
             other => {
                 return Err(UsageError(format!(
                     "unknown argument '{other}' (try --help)"
@@ -169,6 +178,11 @@ mod tests {
         assert_eq!(o.save, Some(PathBuf::from("m.safetensors")));
         assert_eq!(o.metrics_json, Some(PathBuf::from("m.json")));
         assert_eq!(o.figures, None);
+        assert!(!o.clear_path);
+        assert_eq!(
+            parse(&["--clear-path"]).map(|c| matches!(c, Command::Run(o) if o.clear_path)),
+            Ok(true)
+        );
         assert_eq!(
             parse(&["--figures", "out"])
                 .map(|c| matches!(c, Command::Run(o) if o.figures == Some("out".into()))),
@@ -186,5 +200,6 @@ mod tests {
         assert!(err(&["--seed", "-1"]).contains("--seed"));
         assert!(err(&["--colour"]).contains("unknown argument '--colour'"));
         assert!(err(&["extra"]).contains("unknown argument 'extra'"));
+        assert!(err(&["--clear-path=yes"]).contains("--clear-path takes no value"));
     }
 }

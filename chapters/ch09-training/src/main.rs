@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use ch00_toolbox::figure::figures_dir;
 use ch09_training::cli::{Command, Options, USAGE, parse_args};
+use ch09_training::fast::engine::{FastPath, set_fast_path};
 use ch09_training::run::run;
 
 fn main() -> ExitCode {
@@ -24,13 +25,18 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Ok(Command::Run(options)) => match run(&options) {
-            Ok(_) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
+        Ok(Command::Run(options)) => {
+            if options.clear_path {
+                set_fast_path(FastPath::Never);
             }
-        },
+            match run(&options) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Err(e) => {
             eprintln!("error: {e}\n\n{USAGE}");
             ExitCode::from(2)

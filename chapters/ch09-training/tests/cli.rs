@@ -26,6 +26,7 @@ fn bad_arguments_exit_with_code_2_and_say_why() {
         (&["--epochs", "0"][..], "≥ 1"),
         (&["--seed"][..], "--seed needs a value"),
         (&["--speed", "3"][..], "unknown argument '--speed'"),
+        (&["--clear-path=yes"][..], "--clear-path takes no value"),
     ] {
         let (code, _, stderr) = run(args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");
@@ -39,7 +40,13 @@ fn bad_arguments_exit_with_code_2_and_say_why() {
 fn help_prints_the_options() {
     let (code, stdout, _) = run(&["--help"]);
     assert_eq!(code, Some(0));
-    for option in ["--epochs", "--seed", "--save", "--metrics-json"] {
+    for option in [
+        "--epochs",
+        "--seed",
+        "--save",
+        "--metrics-json",
+        "--clear-path",
+    ] {
         assert!(stdout.contains(option), "{stdout}");
     }
 }
@@ -50,4 +57,12 @@ fn missing_data_is_an_error_that_names_the_folder() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("/nonexistent/fashion-mnist"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn the_clear_path_flag_is_accepted_and_training_goes_on_to_load_the_data() {
+    let (code, _, stderr) = run(&["--clear-path", "--epochs", "1", "--no-figures"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("/nonexistent/fashion-mnist"), "{stderr}");
+    assert!(!stderr.contains("usage:"), "{stderr}");
 }
