@@ -103,6 +103,7 @@ impl Activation {
     }
 }
 
+// ANCHOR: sigmoid
 /// The logistic sigmoid, written so that it never overflows: for negative `z`
 /// it uses `e^z / (1 + e^z)`, which is the same number.
 pub fn sigmoid(z: f32) -> f32 {
@@ -113,6 +114,7 @@ pub fn sigmoid(z: f32) -> f32 {
         e / (1.0 + e)
     }
 }
+// ANCHOR_END: sigmoid
 
 #[cfg(test)]
 mod tests {

@@ -12,16 +12,10 @@ use ch04_backprop::loss::{Loss, check_pair};
 use ndarray::{Array2, ArrayView2, Zip};
 
 // ANCHOR: sigmoid
-/// The logistic sigmoid of one logit, computed so that `exp` never
-/// overflows: for negative `z` it uses the equal form \\(e^z / (1 + e^z)\\).
-pub fn logistic(z: f32) -> f32 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
-    }
-}
+/// The logistic sigmoid of one logit: chapter 4's overflow-safe
+/// [`sigmoid`](ch04_backprop::activation::sigmoid), under the name this
+/// chapter gives it.
+pub use ch04_backprop::activation::sigmoid as logistic;
 
 /// The sigmoid of every entry of a `B × L` matrix of logits: the probability
 /// that each of the `L` labels applies to each of the `B` samples.
