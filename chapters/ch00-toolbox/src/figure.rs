@@ -4,7 +4,10 @@
 //! [`DrawingBackend`], that draws onto the area it is given:
 //!
 //! ```ignore
-//! fn draw_something<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> FigureResult { … }
+//! fn draw_something<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> FigureResult {
+//!     // draw with plotters onto `area`
+//!     Ok(())
+//! }
 //! ```
 //!
 //! [`save_svg`] runs such a function into an SVG file under `book/figures/`,

@@ -4,7 +4,7 @@
 //! chapter gives the multilayer perceptron of chapter 4 the two output heads
 //! of classification and the loss that goes with each:
 //!
-//! - [`softmax`]: one probability per class, numerically stable;
+//! - [`softmax`](mod@softmax): one probability per class, numerically stable;
 //! - [`cross_entropy`]: sparse categorical cross-entropy and its gradient
 //!   `p − y` with respect to the logits, and [`SoftmaxCrossEntropy`] as a
 //!   [`ch04_backprop::Loss`];
