@@ -25,7 +25,12 @@ fi
 venv="$root/target/nbvenv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import nbclient, nbformat, jupyter_client" 2>/dev/null; then
     echo "creating the Jupyter client environment in target/nbvenv…"
-    python3 -m venv "$venv"
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+        # Debian's python3 keeps venv in a package of its own.
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+    fi
     "$venv/bin/pip" install --quiet --disable-pip-version-check nbclient nbformat nbconvert jupyter_client
 fi
 
