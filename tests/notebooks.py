@@ -3,7 +3,7 @@
 
 A notebook fails when a cell raises an error (a compile error, a failed `?`),
 when any output contains "panicked at" (evcxr reports a panic as plain output),
-or when a notebook that draws (it calls `show(` or `evcxr_figure`) produced no
+or when a cell that draws (it calls `show(` or `evcxr_figure`) produced no
 inline SVG. Prints one line per notebook, then "N passed, M failed".
 """
 import pathlib
@@ -35,13 +35,13 @@ def texts(output):
 def check(nb):
     """Problems found in an executed notebook."""
     problems = []
-    draws = False
-    svgs = 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        if "show(" in cell.source or "evcxr_figure" in cell.source:
-            draws = True
+        # A cell that draws (the chapters' `show(…)`, or plotters' own
+        # `evcxr_figure`) must leave an inline SVG behind.
+        draws = "show(" in cell.source or "evcxr_figure" in cell.source
+        svgs = 0
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 problems.append(f"cell {i}: {out.get('ename', 'error')}: {out.get('evalue', '')}".strip())
@@ -54,8 +54,8 @@ def check(nb):
             html = html if isinstance(html, str) else "".join(html)
             if "image/svg+xml" in data or "<svg" in html:
                 svgs += 1
-    if draws and svgs == 0:
-        problems.append("draws figures but produced no inline SVG")
+        if draws and svgs == 0:
+            problems.append(f"cell {i}: draws a figure but produced no inline SVG")
     return problems
 
 
