@@ -14,9 +14,17 @@
 //! and [`show`] runs the same function into a Jupyter cell on the evcxr kernel.
 //! The book and the notebooks therefore draw the same pictures with the same
 //! code.
+//!
+//! To place a caption or size a legend, plotters measures text with a font.
+//! The book ships that font, DejaVu Sans (in `fonts/`, with its licence), and
+//! [`register_fonts`] hands it to plotters under the family names
+//! `"sans-serif"`, `"serif"` and `"monospace"`, so that drawing needs no font
+//! installed on the machine. Every helper here that draws registers it first.
+//! The SVG files name the family only; the reader's browser picks the face.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
@@ -69,6 +77,36 @@ pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// DejaVu Sans, the font every figure's text is measured with.
+const DEJAVU_SANS: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+
+/// The font families a figure may name; [`register_fonts`] makes each of them
+/// DejaVu Sans. Text in a family not listed here cannot be drawn.
+pub const FONT_FAMILIES: [&str; 3] = ["sans-serif", "serif", "monospace"];
+
+/// Hands the book's font to plotters under each of [`FONT_FAMILIES`], in the
+/// normal style; bold and italic text is measured with it too.
+///
+/// [`save_svg`], [`svg_string`] and [`show`] call it before they draw, so a
+/// figure drawn through them needs nothing else. Code that draws on a plotters
+/// backend of its own calls it once first. Calling it again does nothing.
+///
+/// A text style built before the fonts are registered keeps failing to
+/// measure: build styles inside the drawing function, as the figures do.
+pub fn register_fonts() -> FigureResult {
+    static REGISTERED: OnceLock<FigureResult> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            for family in FONT_FAMILIES {
+                plotters::style::register_font(family, FontStyle::Normal, DEJAVU_SANS).map_err(
+                    |_| FigureError(format!("the shipped font is not a valid font for {family}")),
+                )?;
+            }
+            Ok(())
+        })
+        .clone()
+}
+
 // ANCHOR: save_svg
 /// Draws a figure into an SVG file of `size` pixels, creating the folder if
 /// needed. Used by each chapter's `examples/figures.rs`.
@@ -76,6 +114,7 @@ pub fn save_svg<F>(path: impl AsRef<Path>, size: (u32, u32), draw: F) -> FigureR
 where
     F: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> FigureResult,
 {
+    register_fonts()?;
     let path = path.as_ref();
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -93,6 +132,7 @@ pub fn svg_string<F>(size: (u32, u32), draw: F) -> Result<String, FigureError>
 where
     F: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> FigureResult,
 {
+    register_fonts()?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
@@ -314,6 +354,85 @@ mod tests {
         assert_eq!(a, noisy_sine(50, 3));
         assert_ne!(a, noisy_sine(50, 4));
         assert!(a.iter().all(|(x, y)| (y - x.sin()).abs() <= 0.3));
+    }
+
+    /// The width in pixels that plotters measures for `text` in the book's
+    /// sans-serif face at `size`.
+    fn text_width(text: &str, size: u32) -> u32 {
+        let mut width = 0;
+        svg_string((100, 100), |area| {
+            let style = ("sans-serif", size).into_font().into_text_style(area);
+            width = area.estimate_text_size(text, &style)?.0;
+            Ok(())
+        })
+        .unwrap();
+        width
+    }
+
+    #[test]
+    fn text_is_measured_with_the_shipped_proportional_font() {
+        let one = text_width("m", 20);
+        assert!(one > 0, "a letter has a width");
+        assert!(text_width("mmmm", 20) > 3 * one, "four letters are wider");
+        assert!(
+            text_width("m", 40) > text_width("m", 20),
+            "and so is a larger size"
+        );
+        // A proportional face: ten i's are far narrower than ten W's.
+        assert!(text_width("iiiiiiiiii", 20) * 2 < text_width("WWWWWWWWWW", 20));
+    }
+
+    #[test]
+    fn registering_the_fonts_again_changes_nothing() {
+        let before = text_width("legend", 14);
+        assert_eq!(register_fonts(), Ok(()));
+        assert_eq!(register_fonts(), Ok(()));
+        assert_eq!(text_width("legend", 14), before);
+        for family in FONT_FAMILIES {
+            let svg = svg_string((200, 50), |area| {
+                area.draw(&Text::new("text", (5, 5), (family, 14)))?;
+                Ok(())
+            });
+            assert!(svg.is_ok_and(|s| s.contains(&format!(r#"font-family="{family}""#))));
+        }
+    }
+
+    /// The width of the white box behind a legend drawn by [`draw_legend`].
+    fn legend_box_width(label: &str) -> u32 {
+        let svg = svg_string((400, 200), |area| {
+            let mut chart = ChartBuilder::on(area).build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
+            chart
+                .draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], colour(0)))?
+                .label(label)
+                .legend(line_key(colour(0)));
+            draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        })
+        .unwrap();
+        let rect = svg
+            .split("<rect")
+            .find(|r| r.contains(r#"opacity="0.85""#))
+            .expect("a legend box");
+        rect.split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_legend_box_is_as_wide_as_its_measured_label() {
+        let short = legend_box_width("a");
+        let long = legend_box_width("a much longer label");
+        let grown = long - short;
+        let measured =
+            text_width("a much longer label", LEGEND_FONT_SIZE) - text_width("a", LEGEND_FONT_SIZE);
+        assert!(
+            grown.abs_diff(measured) <= 2,
+            "box grew {grown}, text {measured}"
+        );
     }
 
     #[test]
