@@ -2,8 +2,13 @@
 //! quotes: `cargo run -p ch02-hebb --example figures`.
 
 use ch00_toolbox::figure::{figures_dir, save_svg};
+use ch02_hebb::experiments::predicted_recall;
 use ch02_hebb::experiments::{CloudSettings, capacity, run_cloud};
-use ch02_hebb::figures::{alignment, draw_capacity, draw_growth, draw_oja_direction};
+use ch02_hebb::figures::{
+    alignment, draw_capacity, draw_eigenvectors, draw_growth, draw_oja_direction,
+};
+use ch02_hebb::pca::covariance;
+use ch02_hebb::primer::tiny_data;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = figures_dir(env!("CARGO_MANIFEST_DIR"), "ch02-hebb");
@@ -50,12 +55,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter(|p| [1, 8, 16, 32, 64, 128].contains(&p.pairs))
     {
         println!(
-            "P = {:>3}: random keys {:.4}, orthogonal keys {:?}",
-            p.pairs, p.random_keys, p.orthogonal_keys
+            "P = {:>3}: random keys {:.4}, orthogonal keys {:?}, normal estimate {:.4}",
+            p.pairs,
+            p.random_keys,
+            p.orthogonal_keys,
+            predicted_recall(64, p.pairs)?
         );
     }
     let path = dir.join("association-capacity.svg");
     save_svg(&path, (840, 460), |a| draw_capacity(a, &curve, 64))?;
+    println!("wrote {}", path.display());
+
+    // The maths primer's picture: the tiny data set's covariance acting on
+    // unit vectors, and the experiment's cloud with its eigenvectors.
+    let tiny = covariance(tiny_data().view())?;
+    let path = dir.join("eigenvectors.svg");
+    save_svg(&path, (1100, 520), |a| {
+        draw_eigenvectors(a, tiny.view(), run.data.view())
+    })?;
     println!("wrote {}", path.display());
     Ok(())
 }

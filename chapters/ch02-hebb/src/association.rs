@@ -33,7 +33,8 @@ impl LinearAssociator {
     // ANCHOR: store
     /// Stores one pair by Hebb's rule with the output clamped to `y`:
     /// the synapse from input `i` to output `j` grows by \\(\eta\, x_i\, y_j\\),
-    /// i.e. \\(W \leftarrow W + \eta\, \mathbf{x} \mathbf{y}^\top\\).
+    /// i.e. \\(W \leftarrow W + \eta\, \mathbf{x}^\top \mathbf{y}\\) for the row
+    /// vectors \\(\mathbf{x}\\) and \\(\mathbf{y}\\).
     pub fn store(
         &mut self,
         x: ArrayView1<f32>,

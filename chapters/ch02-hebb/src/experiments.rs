@@ -10,6 +10,7 @@ use crate::data::correlated_cloud;
 use crate::error::HebbError;
 use crate::learning::{Rule, Trajectory, train};
 use crate::pca::{center, covariance, leading_eigenvector_2x2};
+use crate::primer::normal_cdf;
 
 // ANCHOR: settings
 /// The settings of the Hebb-versus-Oja experiment.
@@ -146,3 +147,20 @@ pub fn capacity(k: u32, max_pairs: usize, trials: u64) -> Result<Vec<CapacityPoi
     Ok(curve)
 }
 // ANCHOR_END: capacity
+
+// ANCHOR: predicted_recall
+/// The normal approximation to the capacity curve: with `n` inputs and
+/// `pairs` random bipolar pairs, each recalled sign is right with probability
+/// about \\(\Phi\bigl(\sqrt{n/(P-1)}\bigr)\\). One pair has no crosstalk: 1.
+pub fn predicted_recall(n: usize, pairs: usize) -> Result<f64, HebbError> {
+    if n == 0 || pairs == 0 {
+        return Err(HebbError::InvalidArgument(
+            "the estimate needs at least one input and one pair".into(),
+        ));
+    }
+    if pairs == 1 {
+        return Ok(1.0);
+    }
+    Ok(normal_cdf((n as f64 / (pairs - 1) as f64).sqrt()))
+}
+// ANCHOR_END: predicted_recall

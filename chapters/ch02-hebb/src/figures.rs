@@ -3,14 +3,15 @@
 
 use ch00_toolbox::figure::{FigureError, FigureResult, colour, dot_key, draw_legend, line_key};
 use ch00_toolbox::plotters;
-use ndarray::{ArrayView1, ArrayView2};
+use ndarray::{ArrayView1, ArrayView2, array};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf32;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use crate::experiments::CapacityPoint;
 use crate::learning::Trajectory;
-use crate::pca::cosine;
+use crate::pca::{cosine, covariance, eigen_2x2};
 
 /// |cos| between each weight vector of a run and `direction`.
 pub fn alignment(run: &Trajectory, direction: ArrayView1<f32>) -> Result<Vec<f32>, FigureError> {
@@ -232,3 +233,186 @@ pub fn draw_capacity<DB: DrawingBackend>(
     draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 // ANCHOR_END: draw_capacity
+
+/// The chart type of the figures that draw in the plane.
+type Plane<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf32, RangedCoordf32>>;
+
+/// A number with at most two decimals and no trailing zeros: 2.5, 0.71, 1.
+fn short(v: f32) -> String {
+    let text = format!("{v:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
+}
+
+/// An arrow from `from` to `to` in data coordinates, with a head of a fixed
+/// size in pixels, so that it looks the same on any scale of the axes.
+fn arrow<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    from: (f32, f32),
+    to: (f32, f32),
+    style: ShapeStyle,
+) -> FigureResult {
+    // Pixels per unit along each axis (y grows downwards on screen).
+    let origin = chart.backend_coord(&(0.0, 0.0));
+    let sx = (chart.backend_coord(&(100.0, 0.0)).0 - origin.0) as f32 / 100.0;
+    let sy = (chart.backend_coord(&(0.0, 100.0)).1 - origin.1) as f32 / 100.0;
+    let (px, py) = ((to.0 - from.0) * sx, (to.1 - from.1) * sy);
+    let pixels = px.hypot(py);
+    if pixels == 0.0 || !pixels.is_finite() {
+        return Ok(());
+    }
+    let (ux, uy) = (px / pixels, py / pixels);
+    let (long, half) = (14f32.min(0.6 * pixels), 6f32.min(0.3 * pixels));
+    // A point `back` pixels behind the tip and `side` pixels to its side.
+    let at = |back: f32, side: f32| {
+        let (ox, oy) = (-back * ux - side * uy, -back * uy + side * ux);
+        (to.0 + ox / sx, to.1 + oy / sy)
+    };
+    chart.draw_series(std::iter::once(PathElement::new(
+        [from, at(long * 0.8, 0.0)],
+        style.stroke_width(style.stroke_width.max(1)),
+    )))?;
+    chart.draw_series(std::iter::once(Polygon::new(
+        [to, at(long, half), at(long, -half)],
+        style.color.filled(),
+    )))?;
+    Ok(())
+}
+
+// ANCHOR: draw_eigenvectors
+/// Two panels about eigenvectors. Left: what the symmetric 2 × 2 matrix `c`
+/// does to four unit vectors \\(\mathbf{u}\\) (it turns most of them, and
+/// only stretches its eigenvectors). Right: the 2-D `data`, with the
+/// eigenvectors of its covariance drawn from the mean, each
+/// \\(\sqrt{\lambda}\\) long, and the ellipse twice that size.
+pub fn draw_eigenvectors<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    c: ArrayView2<f32>,
+    data: ArrayView2<f32>,
+) -> FigureResult {
+    if c.shape() != [2, 2] || data.ncols() != 2 {
+        return Err(FigureError(
+            "this figure needs a 2 × 2 matrix and 2-D data".into(),
+        ));
+    }
+    let err = |e: crate::error::HebbError| FigureError(e.to_string());
+    let body = area.titled(
+        "Eigenvectors: the directions a matrix only stretches",
+        ("sans-serif", 22),
+    )?;
+    let (left, right) = body.split_horizontally(body.dim_in_pixel().0 * 9 / 20);
+
+    let mut chart = ChartBuilder::on(&left)
+        .caption("a matrix C acting on unit vectors u", ("sans-serif", 17))
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(40)
+        .build_cartesian_2d(-1.3f32..5.3f32, -1.3f32..5.2f32)?;
+    chart
+        .configure_mesh()
+        .x_labels(7)
+        .y_labels(6)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()?;
+    let circle = (0..=120).map(|i| {
+        let a = i as f32 / 120.0 * std::f32::consts::TAU;
+        (a.cos(), a.sin())
+    });
+    chart
+        .draw_series(LineSeries::new(circle, BLACK.mix(0.4)))?
+        .label("unit circle: every u of length 1")
+        .legend(line_key(BLACK.mix(0.4)));
+    for (i, degrees) in [0f32, 45.0, 90.0, 135.0].into_iter().enumerate() {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        // Exact zeros, so that cos 90° prints as 0 rather than −0.00.
+        let u = array![cos, sin].mapv(|v| if v.abs() < 1e-6 { 0.0 } else { v });
+        let cu = c.dot(&u);
+        let hue = colour([2, 1, 4, 0][i]);
+        arrow(&mut chart, (0.0, 0.0), (u[0], u[1]), hue.stroke_width(1))?;
+        arrow(&mut chart, (0.0, 0.0), (cu[0], cu[1]), hue.stroke_width(3))?;
+        let stretch = cu.dot(&u); // Cu = stretch · u exactly when u is an eigenvector
+        let only_stretched = (&cu - &(&u * stretch)).iter().all(|v| v.abs() < 1e-4);
+        let what = if only_stretched {
+            format!("only stretched, by {stretch:.1}")
+        } else {
+            "turned".to_string()
+        };
+        chart
+            .draw_series(std::iter::empty::<Circle<(f32, f32), i32>>())?
+            .label(format!(
+                "u = ({}, {}), Cu = ({}, {}): {what}",
+                short(u[0]),
+                short(u[1]),
+                short(cu[0]),
+                short(cu[1])
+            ))
+            .legend(line_key(hue.stroke_width(3)));
+    }
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+
+    let [(l1, e1), (l2, e2)] = eigen_2x2(covariance(data).map_err(err)?.view()).map_err(err)?;
+    let mean = data
+        .mean_axis(ndarray::Axis(0))
+        .ok_or_else(|| FigureError("no data to draw".into()))?;
+    let (mx, my) = (mean[0], mean[1]);
+    let mut chart = ChartBuilder::on(&right)
+        .caption(
+            "a data cloud and its covariance's eigenvectors",
+            ("sans-serif", 17),
+        )
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(40)
+        .build_cartesian_2d(mx - 6.5..mx + 6.5, my - 4.8..my + 4.8)?;
+    chart
+        .configure_mesh()
+        .x_desc("x₁")
+        .y_desc("x₂")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()?;
+    chart
+        .draw_series(
+            data.rows()
+                .into_iter()
+                .map(|p| Circle::new((p[0], p[1]), 2, colour(5).mix(0.45).filled())),
+        )?
+        .label(format!("data ({} points)", data.nrows()))
+        .legend(dot_key(colour(5).filled(), 3));
+    let (r1, r2) = (2.0 * l1.max(0.0).sqrt(), 2.0 * l2.max(0.0).sqrt());
+    let ellipse = (0..=120).map(|i| {
+        let (sin, cos) = (i as f32 / 120.0 * std::f32::consts::TAU).sin_cos();
+        (
+            mx + r1 * cos * e1[0] + r2 * sin * e2[0],
+            my + r1 * cos * e1[1] + r2 * sin * e2[1],
+        )
+    });
+    chart
+        .draw_series(std::iter::once(DashedPathElement::new(
+            ellipse,
+            6,
+            4,
+            BLACK.mix(0.6),
+        )))?
+        .label("ellipse with half-axes 2√λ₁ and 2√λ₂")
+        .legend(line_key(BLACK.mix(0.6)));
+    for (name, hue, lambda, e) in [("e₁", colour(1), l1, &e1), ("e₂", colour(0), l2, &e2)] {
+        let reach = lambda.max(0.0).sqrt();
+        let tip = (mx + reach * e[0], my + reach * e[1]);
+        arrow(&mut chart, (mx, my), tip, hue.stroke_width(3))?;
+        chart
+            .draw_series(std::iter::empty::<Circle<(f32, f32), i32>>())?
+            .label(format!(
+                "{name} = ({:.2}, {:.2}), λ = {lambda:.2}, arrow √λ = {reach:.2} long",
+                e[0], e[1]
+            ))
+            .legend(line_key(hue.stroke_width(3)));
+    }
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+}
+// ANCHOR_END: draw_eigenvectors

@@ -12,7 +12,8 @@
 //!   weights after every step;
 //! - [`data`] and [`pca`]: a seeded, correlated 2-D cloud and its first
 //!   principal component in closed form, the answer Oja's rule should find;
-//! - [`experiments`] and [`figures`]: the chapter's runs and pictures.
+//! - [`experiments`] and [`figures`]: the chapter's runs and pictures;
+//! - [`primer`]: the worked examples of the page *The maths you need*.
 
 pub mod association;
 pub mod data;
@@ -23,6 +24,7 @@ pub mod hebb;
 pub mod learning;
 pub mod oja;
 pub mod pca;
+pub mod primer;
 
 pub use association::LinearAssociator;
 pub use error::HebbError;

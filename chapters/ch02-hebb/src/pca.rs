@@ -16,8 +16,10 @@ pub fn center(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
 // ANCHOR_END: center
 
 // ANCHOR: covariance
-/// The covariance matrix \\(C = \tfrac{1}{n} \sum\_k (\mathbf{x}\_k - \bar{\mathbf{x}})(\mathbf{x}\_k - \bar{\mathbf{x}})^\top\\)
-/// of the rows of `data`, as a `d × d` matrix.
+/// The covariance matrix \\(C = \tfrac{1}{N} \sum\_k (\mathbf{x}\_k - \bar{\mathbf{x}})^\top (\mathbf{x}\_k - \bar{\mathbf{x}})\\)
+/// of the `N` rows of `data` (each row a sample \\(\mathbf{x}\_k\\), their
+/// mean \\(\bar{\mathbf{x}}\\)), as a `d × d` matrix: \\(\tfrac1N X^\top X\\)
+/// for the centred data \\(X\\).
 pub fn covariance(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
     let centred = center(data)?;
     Ok(centred.t().dot(&centred) / data.nrows() as f32)
@@ -51,6 +53,18 @@ pub fn leading_eigenvector_2x2(c: ArrayView2<f32>) -> Result<(f32, Array1<f32>),
     Ok((mid + half_gap, array![phi.cos(), phi.sin()]))
 }
 // ANCHOR_END: leading_eigenvector
+
+// ANCHOR: eigen_2x2
+/// Both eigenvalues of a symmetric 2 × 2 matrix with their unit
+/// eigenvectors, largest first. The two eigenvalues add up to the trace
+/// \\(a + d\\), and the second eigenvector is the first turned by 90°.
+pub fn eigen_2x2(c: ArrayView2<f32>) -> Result<[(f32, Array1<f32>); 2], HebbError> {
+    let (lambda1, e1) = leading_eigenvector_2x2(c)?;
+    let lambda2 = c[[0, 0]] + c[[1, 1]] - lambda1;
+    let e2 = array![-e1[1], e1[0]];
+    Ok([(lambda1, e1), (lambda2, e2)])
+}
+// ANCHOR_END: eigen_2x2
 
 /// The cosine of the angle between two vectors. Its absolute value is 1
 /// when they lie on the same line, whichever way they point.
@@ -86,6 +100,20 @@ mod tests {
             // It is the larger eigenvalue: trace minus it is the smaller one.
             assert!(lambda >= c[[0, 0]] + c[[1, 1]] - lambda);
         }
+    }
+
+    #[test]
+    fn both_eigenpairs_satisfy_c_v_equals_lambda_v() {
+        let c = array![[1.0f32, -2.0], [-2.0, 3.0]];
+        let [(l1, e1), (l2, e2)] = eigen_2x2(c.view()).unwrap();
+        assert!(l1 > l2);
+        for (l, e) in [(l1, &e1), (l2, &e2)] {
+            assert!(
+                (&c.dot(e) - &(e * l)).iter().all(|v| v.abs() < 1e-5),
+                "{l} {e}"
+            );
+        }
+        assert!(e1.dot(&e2).abs() < 1e-6);
     }
 
     #[test]

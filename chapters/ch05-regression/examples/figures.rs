@@ -1,14 +1,15 @@
 //! Regenerates the figures of chapter 5:
 //! `cargo run -p ch05-regression --example figures`.
 //!
-//! Trains the reference model first, on `$HOUSING_DIR` if set, else on the
+//! Runs the overfitting experiment, then trains the reference model, on `$HOUSING_DIR` if set, else on the
 //! cached (or freshly downloaded) `data/housing/housing.csv`.
 
 use ch00_toolbox::figure::{figures_dir, save_svg};
 use ch04_backprop::Mse;
 use ch05_regression::figures::{
-    draw_learning_curves, draw_predicted_vs_actual, draw_regression_losses,
+    draw_learning_curves, draw_overfitting, draw_predicted_vs_actual, draw_regression_losses,
 };
+use ch05_regression::overfitting::{OverfitConfig, overfit};
 use ch05_regression::train::{TrainConfig, evaluate, predicted_vs_actual, train};
 use ch05_regression::{HousingData, housing};
 
@@ -22,6 +23,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     drawn?;
     println!("wrote regression-losses.svg");
+
+    let run = overfit(&OverfitConfig::default())?;
+    for p in run.curve.iter().filter(|p| p.epoch % 2000 == 0) {
+        println!(
+            "overfitting, epoch {:>5}: train {:.4}, valid {:.4}",
+            p.epoch, p.train, p.valid
+        );
+    }
+    let best = run.best;
+    println!(
+        "lowest validation MSE {:.4} at epoch {} (train {:.4})",
+        best.valid, best.epoch, best.train
+    );
+    save_svg(dir.join("overfitting.svg"), (1100, 460), |a| {
+        draw_overfitting(a, &run)
+    })?;
+    println!("wrote overfitting.svg");
 
     let districts = housing::load()?;
     let data = HousingData::prepare(&districts, 42)?;

@@ -9,6 +9,7 @@ use ch04_backprop::{Loss, Mse};
 use ndarray::array;
 
 use crate::losses::{Huber, Mae};
+use crate::overfitting::OverfitRun;
 use crate::train::EpochLosses;
 
 /// A curve of the learning-curve figure: its legend and what it reads.
@@ -109,6 +110,116 @@ pub fn draw_predicted_vs_actual<DB: DrawingBackend>(
     draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 // ANCHOR_END: draw_predicted_vs_actual
+
+// ANCHOR: draw_overfitting
+/// The overfitting experiment in two panels. Left: training and validation
+/// MSE against the epoch, with the epoch of the lowest validation loss
+/// marked. Right: the training points, the noise-free curve they were drawn
+/// from, and the network's fitted curve early on, at the best epoch and at
+/// the end.
+pub fn draw_overfitting<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    run: &OverfitRun,
+) -> FigureResult {
+    let area = area.titled(
+        "Overfitting: 12 noisy points, 2 × 50 tanh units, full-batch gradient descent",
+        ("sans-serif", 20),
+    )?;
+    let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
+    let last = run.curve.last().map_or(1, |p| p.epoch).max(1) as f32;
+    let top = run
+        .curve
+        .iter()
+        .skip(1)
+        .map(|p| p.train.max(p.valid))
+        .fold(0.0f32, f32::max)
+        * 1.1;
+    let mut chart = ChartBuilder::on(&left)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0.0f32..last, 0.0f32..top.max(0.1))?;
+    chart
+        .configure_mesh()
+        .axis_desc_style(("sans-serif", 16))
+        .label_style(("sans-serif", 13))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_desc("epoch (one full-batch step each)")
+        .y_desc("mean squared error")
+        .draw()?;
+    let series: [(&str, fn(&crate::overfitting::CurvePoint) -> f32); 2] = [
+        ("training (12 points)", |p| p.train),
+        ("validation (200 points)", |p| p.valid),
+    ];
+    for (k, (label, get)) in series.into_iter().enumerate() {
+        let points = run.curve.iter().map(|p| (p.epoch as f32, get(p).min(top)));
+        chart
+            .draw_series(LineSeries::new(points, colour(k).stroke_width(2)))?
+            .label(label)
+            .legend(line_key(colour(k).stroke_width(2)));
+    }
+    let best = run.best.epoch as f32;
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(best, 0.0), (best, top)],
+            6,
+            4,
+            BLACK.stroke_width(1),
+        ))?
+        .label(format!(
+            "lowest validation MSE ({:.3}, epoch {})",
+            run.best.valid, run.best.epoch
+        ))
+        .legend(line_key(BLACK.stroke_width(1)));
+    let text = ("sans-serif", 15).into_font();
+    chart.draw_series([
+        Text::new("← underfitting", (best * 0.15, top * 0.06), text.clone()),
+        Text::new("overfitting →", ((best + last) * 0.5, top * 0.06), text),
+    ])?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+
+    let mut chart = ChartBuilder::on(&right)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(45)
+        .build_cartesian_2d(0.0f32..1.0, -2.0f32..2.0)?;
+    chart
+        .configure_mesh()
+        .axis_desc_style(("sans-serif", 16))
+        .label_style(("sans-serif", 13))
+        .x_desc("x")
+        .y_desc("y")
+        .draw()?;
+    let truth = (0..=200).map(|i| {
+        let x = i as f32 / 200.0;
+        (x, (std::f32::consts::TAU * x).sin())
+    });
+    chart
+        .draw_series(DashedLineSeries::new(
+            truth,
+            5,
+            4,
+            RGBColor(120, 120, 120).stroke_width(2),
+        ))?
+        .label("sin 2πx (no noise)")
+        .legend(line_key(RGBColor(120, 120, 120).stroke_width(2)));
+    let names = ["early", "at the lowest validation MSE", "at the end"];
+    for (k, snap) in run.snapshots.iter().enumerate() {
+        let style = colour(k + 2).stroke_width(2);
+        let curve = snap.curve.iter().map(|&(x, y)| (x, y.clamp(-2.0, 2.0)));
+        let name = names.get(k).copied().unwrap_or("fitted");
+        chart
+            .draw_series(LineSeries::new(curve, style))?
+            .label(format!("epoch {}: {name}", snap.epoch))
+            .legend(line_key(style));
+    }
+    chart
+        .draw_series(run.train.iter().map(|&p| Circle::new(p, 4, BLACK.filled())))?
+        .label("training points")
+        .legend(dot_key(BLACK.filled(), 4));
+    draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)
+}
+// ANCHOR_END: draw_overfitting
 
 /// The loss of one prediction with error `e`, and its slope, from the
 /// chapter's [`Loss`] implementations (a batch of one, target 0).

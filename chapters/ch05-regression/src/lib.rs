@@ -13,13 +13,17 @@
 //!   reference notebook's;
 //! - [`dataset`]: everything that turns districts into arrays a network
 //!   learns from;
+//! - [`overfitting`]: a small network that overfits a dozen noisy points, to
+//!   show what the validation set is for;
 //! - [`train`]: the Dense(30, ReLU) → Dense(1) model and its training loop;
-//! - [`figures`]: learning curves, predicted vs actual, and the losses.
+//! - [`figures`]: learning curves, predicted vs actual, the losses, and
+//!   overfitting.
 
 pub mod dataset;
 pub mod figures;
 pub mod housing;
 pub mod losses;
+pub mod overfitting;
 pub mod split;
 pub mod standardise;
 pub mod train;

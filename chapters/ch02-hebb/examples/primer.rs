@@ -1,0 +1,70 @@
+//! Prints every number of the page *The maths you need*:
+//! `cargo run -p ch02-hebb --example primer`.
+
+use ch02_hebb::experiments::{CloudSettings, run_cloud};
+use ch02_hebb::pca::{covariance, eigen_2x2};
+use ch02_hebb::primer::{average, erf, normal_cdf, oja_step_error, outer, step_example, tiny_data};
+use ndarray::array;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (x, y) = (array![1.0f32, 2.0], array![3.0f32, -1.0]);
+    println!("dot product x · y = {}", x.dot(&y));
+    println!("outer product xᵀ y =\n{}", outer(x.view(), y.view()));
+
+    let data = tiny_data();
+    println!("\ntiny data set, one point per row:\n{data}");
+    println!("E[x₁]    = {}", average(data.view(), |p| p[0])?);
+    println!("E[x₂]    = {}", average(data.view(), |p| p[1])?);
+    println!("E[x₁²]   = {}", average(data.view(), |p| p[0] * p[0])?);
+    println!("E[x₁ x₂] = {}", average(data.view(), |p| p[0] * p[1])?);
+    let c = covariance(data.view())?;
+    println!("covariance C =\n{c}");
+    for (k, (lambda, e)) in eigen_2x2(c.view())?.iter().enumerate() {
+        println!(
+            "λ{} = {lambda:.4}, e{} = {e:.4}, C e = {:.4}",
+            k + 1,
+            k + 1,
+            c.dot(e)
+        );
+    }
+
+    let (w, x) = step_example();
+    println!("\nOja's step against the exact normalised Hebbian step, from w = {w} on x = {x}:");
+    for eta in [0.2f32, 0.1, 0.05, 0.025] {
+        let error = oja_step_error(w.view(), x.view(), eta)?;
+        println!(
+            "η = {eta:<6} error = {error:.6}  error / η² = {:.3}",
+            error / (eta * eta)
+        );
+    }
+
+    println!("\nthe normal distribution's cumulative function Φ and erf:");
+    for z in [-1.0, 0.0, 1.0, 1.96, 2.0] {
+        println!(
+            "Φ({z:>5}) = {:.4}   erf({:.4}) = {:.4}",
+            normal_cdf(z),
+            z / std::f64::consts::SQRT_2,
+            erf(z / std::f64::consts::SQRT_2)
+        );
+    }
+    println!(
+        "P(−1 ≤ Z ≤ 1) = Φ(1) − Φ(−1) = {:.4}",
+        normal_cdf(1.0) - normal_cdf(-1.0)
+    );
+
+    let run = run_cloud(&CloudSettings::default())?;
+    println!(
+        "\nthe cloud of chapter 2: covariance\n{:.4}",
+        run.covariance
+    );
+    for (k, (lambda, e)) in eigen_2x2(run.covariance.view())?.iter().enumerate() {
+        println!(
+            "λ{} = {lambda:.4}, √λ{} = {:.4}, e{} = {e:.4}",
+            k + 1,
+            k + 1,
+            lambda.sqrt(),
+            k + 1
+        );
+    }
+    Ok(())
+}
