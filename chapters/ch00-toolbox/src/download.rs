@@ -9,14 +9,25 @@
 //! 2. Otherwise, if the cache folder holds the file and its SHA-256 matches,
 //!    that copy is used.
 //! 3. Otherwise each mirror URL is tried in turn. The body streams into a
-//!    temporary file beside the cache entry, with a progress bar, while its
-//!    SHA-256 is computed. Only a whole, verified file is renamed into place,
-//!    so an interrupted or corrupt download never looks like good data later.
+//!    temporary file of its own beside the cache entry, with a progress bar.
+//!    The file on disk is hashed, and only a whole, verified file is renamed
+//!    into place, so an interrupted or corrupt download never looks like good
+//!    data later, and two fetches of the same file at once cannot spoil each
+//!    other's work.
+//!
+//! A mirror is given up when it sends nothing at all for the *stall limit*
+//! ([`FetchOptions::stall_limit`], 30 seconds unless set otherwise): a server
+//! that accepts the connection and never answers, one that stops halfway
+//! through the response head, and one that stops halfway through the body.
+//! A download that is slow but still moving is never cut off.
 
+use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
+use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -31,6 +42,33 @@ pub struct DataFile<'a> {
     pub urls: &'a [&'a str],
     /// The published SHA-256 of the file, as 64 lowercase hex digits.
     pub sha256: &'a str,
+}
+
+/// How long a download may receive nothing before its mirror is given up,
+/// unless [`FetchOptions`] say otherwise.
+pub const DEFAULT_STALL_LIMIT: Duration = Duration::from_secs(30);
+
+/// How patient a download is, and whether it shows its progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchOptions {
+    /// The longest a mirror may send nothing: while connecting, while the
+    /// response head comes in (the head is a few hundred bytes and must arrive
+    /// whole within this time), and between any two reads of the body. There
+    /// is no limit on the whole download, so a slow line that keeps moving
+    /// gets the file in the end.
+    pub stall_limit: Duration,
+    /// Draw a progress bar on standard error. It is drawn only when standard
+    /// error is a terminal, so logs and tests stay clean either way.
+    pub progress: bool,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            stall_limit: DEFAULT_STALL_LIMIT,
+            progress: true,
+        }
+    }
 }
 
 /// Where a data set's files are looked for.
@@ -112,6 +150,15 @@ pub enum DownloadError {
         /// What the HTTP client or the socket said.
         reason: String,
     },
+    /// The server sent nothing for longer than the stall limit.
+    Stalled {
+        /// The URL asked for.
+        url: String,
+        /// What we were waiting for, e.g. "the response head".
+        waiting_for: String,
+        /// The stall limit that ran out.
+        limit: Duration,
+    },
     /// Every mirror failed; the errors are in the order the mirrors were tried.
     AllMirrorsFailed {
         /// The file we wanted.
@@ -153,6 +200,14 @@ impl fmt::Display for DownloadError {
                 write!(f, "{url}: the server answered HTTP {code}")
             }
             DownloadError::Network { url, reason } => write!(f, "{url}: {reason}"),
+            DownloadError::Stalled {
+                url,
+                waiting_for,
+                limit,
+            } => write!(
+                f,
+                "{url}: stalled, no data for {limit:?} while waiting for {waiting_for}"
+            ),
             DownloadError::AllMirrorsFailed { name, dir, errors } => {
                 write!(f, "could not download {name}")?;
                 for e in errors {
@@ -220,10 +275,20 @@ pub fn verify_file(path: &Path, expected: &str) -> Result<(), DownloadError> {
 }
 
 impl DataFile<'_> {
-    // ANCHOR: fetch
     /// Returns the path of a verified copy of this file, downloading it into
-    /// the cache first when needed (see the module documentation).
+    /// the cache first when needed (see the module documentation), with the
+    /// default [`FetchOptions`].
     pub fn fetch(&self, source: &Source) -> Result<PathBuf, DownloadError> {
+        self.fetch_with(source, &FetchOptions::default())
+    }
+
+    // ANCHOR: fetch
+    /// [`DataFile::fetch`] with a chosen stall limit and progress display.
+    pub fn fetch_with(
+        &self,
+        source: &Source,
+        options: &FetchOptions,
+    ) -> Result<PathBuf, DownloadError> {
         let path = source.dir().join(self.name);
         match source {
             Source::Provided { variable, .. } => {
@@ -238,7 +303,7 @@ impl DataFile<'_> {
             Source::Cache(dir) => {
                 // A cached copy is trusted only if it still hashes right.
                 if !(path.is_file() && verify_file(&path, self.sha256).is_ok()) {
-                    self.download_into(dir)?;
+                    self.download_into(dir, options)?;
                 }
             }
         }
@@ -248,11 +313,11 @@ impl DataFile<'_> {
 
     /// Tries each mirror in turn until one delivers the file with the right
     /// hash into `dir`.
-    fn download_into(&self, dir: &Path) -> Result<(), DownloadError> {
+    fn download_into(&self, dir: &Path, options: &FetchOptions) -> Result<(), DownloadError> {
         fs::create_dir_all(dir).map_err(io_err(dir))?;
         let mut errors = Vec::new();
         for url in self.urls {
-            match download_verified(url, &dir.join(self.name), self.sha256) {
+            match download_verified(url, &dir.join(self.name), self.sha256, options) {
                 Ok(()) => return Ok(()),
                 Err(e) => errors.push(e),
             }
@@ -268,47 +333,65 @@ impl DataFile<'_> {
 // ANCHOR: download_verified
 /// Downloads `url` to `dest` if and only if its body hashes to `sha256`.
 ///
-/// The body goes to `dest` + `.part` while it streams in; the rename to `dest`
-/// happens only after the whole body arrived and the hash matched, so `dest`
-/// either does not exist or holds the verified file. On any error the partial
-/// file is removed.
-pub fn download_verified(url: &str, dest: &Path, sha256: &str) -> Result<(), DownloadError> {
-    let part = dest.with_extension(match dest.extension() {
-        Some(ext) => format!("{}.part", ext.to_string_lossy()),
-        None => "part".to_string(),
-    });
-    let result = stream_to(url, &part).and_then(|actual| {
-        if actual.eq_ignore_ascii_case(sha256) {
-            fs::rename(&part, dest).map_err(io_err(dest))
-        } else {
-            Err(DownloadError::Checksum {
-                file: url.to_string(),
-                expected: sha256.to_string(),
-                actual,
-            })
-        }
-    });
-    if result.is_err() {
-        let _ = fs::remove_file(&part);
-    }
-    result
+/// The body goes to a temporary file that this call alone created, beside
+/// `dest`. Once the whole body is on disk, *that file* is hashed; only if the
+/// hash matches is it renamed to `dest`, in one atomic step. So `dest` either
+/// does not exist or holds a verified file, however many fetches run at once.
+/// On any error the temporary file is removed.
+pub fn download_verified(
+    url: &str,
+    dest: &Path,
+    sha256: &str,
+    options: &FetchOptions,
+) -> Result<(), DownloadError> {
+    let response = open(url, options)?;
+    let (temp, file) = TempFile::create_beside(dest)?;
+    receive(url, response, file, temp.path(), options)?;
+    verify_file(temp.path(), sha256).map_err(|e| match e {
+        DownloadError::Checksum {
+            expected, actual, ..
+        } => DownloadError::Checksum {
+            file: url.to_string(),
+            expected,
+            actual,
+        },
+        other => other,
+    })?;
+    temp.rename_to(dest, sha256)
 }
 // ANCHOR_END: download_verified
 
-/// Streams the body of `url` into `path` with a progress bar, and returns its
-/// SHA-256.
-fn stream_to(url: &str, path: &Path) -> Result<String, DownloadError> {
-    let net = |reason: String| DownloadError::Network {
-        url: url.to_string(),
-        reason,
-    };
+// ANCHOR: open
+/// Sends the request and waits for the response head, giving up when the
+/// mirror is silent for the stall limit.
+fn open(
+    url: &str,
+    options: &FetchOptions,
+) -> Result<ureq::http::Response<ureq::Body>, DownloadError> {
+    let stall = Some(options.stall_limit);
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_connect(Some(Duration::from_secs(20)))
-        .timeout_recv_body(Some(Duration::from_secs(60)))
+        .timeout_resolve(stall)
+        .timeout_connect(stall)
+        .timeout_send_request(stall)
+        .timeout_recv_response(stall)
+        // Every single read and write of the socket, head and body alike:
+        // this is what catches a stall, and it restarts with each read.
+        .timeout_per_read(stall)
+        .timeout_per_write(stall)
+        // No budget for the body as a whole: a slow download is fine.
+        .timeout_recv_body(None)
         .http_status_as_error(false)
         .build()
         .into();
-    let response = agent.get(url).call().map_err(|e| net(e.to_string()))?;
+    let response = agent.get(url).call().map_err(|e| match e {
+        ureq::Error::Timeout(ureq::Timeout::Resolve) => stalled(url, "the host name", options),
+        ureq::Error::Timeout(ureq::Timeout::Connect) => stalled(url, "the connection", options),
+        ureq::Error::Timeout(_) => stalled(url, "the response head", options),
+        other => DownloadError::Network {
+            url: url.to_string(),
+            reason: other.to_string(),
+        },
+    })?;
     let code = response.status().as_u16();
     if !(200..300).contains(&code) {
         return Err(DownloadError::Status {
@@ -316,14 +399,81 @@ fn stream_to(url: &str, path: &Path) -> Result<String, DownloadError> {
             code,
         });
     }
+    Ok(response)
+}
+// ANCHOR_END: open
+
+fn stalled(url: &str, waiting_for: &str, options: &FetchOptions) -> DownloadError {
+    DownloadError::Stalled {
+        url: url.to_string(),
+        waiting_for: waiting_for.to_string(),
+        limit: options.stall_limit,
+    }
+}
+
+/// Streams the body of `response` into `file` (at `path`), with a progress
+/// bar, and makes sure it is on disk before closing the file.
+fn receive(
+    url: &str,
+    response: ureq::http::Response<ureq::Body>,
+    file: File,
+    path: &Path,
+    options: &FetchOptions,
+) -> Result<(), DownloadError> {
     let expected_len = response.body().content_length();
     let mut body = response
         .into_body()
         .into_with_config()
         .limit(u64::MAX)
         .reader();
+    let bar = progress_bar(url, expected_len, options);
+    let mut out = BufWriter::new(file);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut received: u64 = 0;
+    let result = loop {
+        let n = match body.read(&mut buf) {
+            Ok(0) => break Ok(()),
+            Ok(n) => n,
+            Err(e) => {
+                break Err(match ureq::Error::from(e) {
+                    ureq::Error::Timeout(_) => {
+                        stalled(url, &format!("the body after {received} bytes"), options)
+                    }
+                    other => DownloadError::Network {
+                        url: url.to_string(),
+                        reason: format!("connection broke after {received} bytes: {other}"),
+                    },
+                });
+            }
+        };
+        if let Err(e) = out.write_all(&buf[..n]) {
+            break Err(io_err(path)(e));
+        }
+        received += n as u64;
+        bar.set_position(received);
+    };
+    bar.finish_and_clear();
+    result?;
+    if let Some(n) = expected_len
+        && received != n
+    {
+        return Err(DownloadError::Network {
+            url: url.to_string(),
+            reason: format!("body ended after {received} of {n} bytes"),
+        });
+    }
+    let file = out.into_inner().map_err(|e| io_err(path)(e.into_error()))?;
+    file.sync_all().map_err(io_err(path))
+}
 
-    let bar = match expected_len {
+/// A bar with bytes, rate and time left when the length is known, a spinner
+/// otherwise; hidden when `options` say so (and, by `indicatif`, whenever
+/// standard error is not a terminal).
+fn progress_bar(url: &str, len: Option<u64>, options: &FetchOptions) -> ProgressBar {
+    if !options.progress {
+        return ProgressBar::hidden();
+    }
+    let bar = match len {
         Some(n) => ProgressBar::new(n).with_style(
             ProgressStyle::with_template(
                 "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
@@ -335,31 +485,72 @@ fn stream_to(url: &str, path: &Path) -> Result<String, DownloadError> {
     };
     let name = url.rsplit('/').next().unwrap_or(url);
     bar.set_message(format!("downloading {name}"));
-
-    let file = File::create(path).map_err(io_err(path))?;
-    let mut out = BufWriter::new(file);
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut received: u64 = 0;
-    loop {
-        let n = body
-            .read(&mut buf)
-            .map_err(|e| net(format!("connection broke after {received} bytes: {e}")))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        out.write_all(&buf[..n]).map_err(io_err(path))?;
-        received += n as u64;
-        bar.set_position(received);
-    }
-    bar.finish_and_clear();
-    if let Some(n) = expected_len
-        && received != n
-    {
-        return Err(net(format!("body ended after {received} of {n} bytes")));
-    }
-    let file = out.into_inner().map_err(|e| io_err(path)(e.into_error()))?;
-    file.sync_all().map_err(io_err(path))?;
-    Ok(hex(&hasher.finalize()))
+    bar
 }
+
+// ANCHOR: temp_file
+/// A temporary file that belongs to one download: created new (never
+/// opened if it exists), named after the target, this process, a counter and
+/// a random number, and removed when dropped unless it was renamed into place.
+struct TempFile {
+    path: PathBuf,
+    renamed: bool,
+}
+
+impl TempFile {
+    /// Creates `<name>.<process id>.<counter>.<random>.part` beside `dest`,
+    /// and returns it with the file opened for writing.
+    fn create_beside(dest: &Path) -> Result<(TempFile, File), DownloadError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let name = dest.file_name().unwrap_or_default().to_string_lossy();
+        let mut attempts = 0;
+        loop {
+            let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let random = RandomState::new().build_hasher().finish() & 0xffff_ffff;
+            let path = dest.with_file_name(format!(
+                "{name}.{}.{count}.{random:08x}.part",
+                std::process::id()
+            ));
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    let temp = TempFile {
+                        path,
+                        renamed: false,
+                    };
+                    return Ok((temp, file));
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 100 => {
+                    attempts += 1;
+                }
+                Err(e) => return Err(io_err(&path)(e)),
+            }
+        }
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the (verified) file to `dest`, replacing what is there. Where
+    /// the system refuses to replace a file that is in use, a `dest` that
+    /// already hashes to `sha256` (another fetch's work) is just as good.
+    fn rename_to(mut self, dest: &Path, sha256: &str) -> Result<(), DownloadError> {
+        match fs::rename(&self.path, dest) {
+            Ok(()) => {
+                self.renamed = true;
+                Ok(())
+            }
+            Err(_) if verify_file(dest, sha256).is_ok() => Ok(()),
+            Err(e) => Err(io_err(dest)(e)),
+        }
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+// ANCHOR_END: temp_file
