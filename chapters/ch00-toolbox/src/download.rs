@@ -44,6 +44,7 @@ pub struct DataFile<'a> {
     pub sha256: &'a str,
 }
 
+// ANCHOR: options
 /// How long a download may receive nothing before its mirror is given up,
 /// unless [`FetchOptions`] say otherwise.
 pub const DEFAULT_STALL_LIMIT: Duration = Duration::from_secs(30);
@@ -70,6 +71,7 @@ impl Default for FetchOptions {
         }
     }
 }
+// ANCHOR_END: options
 
 /// Where a data set's files are looked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -384,7 +386,7 @@ fn open(
         .build()
         .into();
     let response = agent.get(url).call().map_err(|e| match e {
-        ureq::Error::Timeout(ureq::Timeout::Resolve) => stalled(url, "the host name", options),
+        ureq::Error::Timeout(ureq::Timeout::Resolve) => stalled(url, "the name lookup", options),
         ureq::Error::Timeout(ureq::Timeout::Connect) => stalled(url, "the connection", options),
         ureq::Error::Timeout(_) => stalled(url, "the response head", options),
         other => DownloadError::Network {
