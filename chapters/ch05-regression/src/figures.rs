@@ -9,11 +9,14 @@ use ch04_backprop::{Loss, Mse};
 use ndarray::array;
 
 use crate::losses::{Huber, Mae};
-use crate::overfitting::OverfitRun;
+use crate::overfitting::{CurvePoint, OverfitRun};
 use crate::train::EpochLosses;
 
 /// A curve of the learning-curve figure: its legend and what it reads.
 type Series = (&'static str, fn(&EpochLosses) -> f32);
+
+/// A curve of the overfitting figure: its legend and what it reads.
+type CurveSeries = (&'static str, fn(&CurvePoint) -> f32);
 
 // ANCHOR: draw_learning_curves
 /// Training and validation MSE per epoch. The y axis stops at `y_max`; a
@@ -121,8 +124,9 @@ pub fn draw_overfitting<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     run: &OverfitRun,
 ) -> FigureResult {
+    let n = run.train.len();
     let area = area.titled(
-        "Overfitting: 12 noisy points, 2 × 50 tanh units, full-batch gradient descent",
+        &format!("Overfitting: a large network, {n} noisy points, full-batch gradient descent"),
         ("sans-serif", 20),
     )?;
     let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
@@ -147,10 +151,7 @@ pub fn draw_overfitting<DB: DrawingBackend>(
         .x_desc("epoch (one full-batch step each)")
         .y_desc("mean squared error")
         .draw()?;
-    let series: [(&str, fn(&crate::overfitting::CurvePoint) -> f32); 2] = [
-        ("training (12 points)", |p| p.train),
-        ("validation (200 points)", |p| p.valid),
-    ];
+    let series: [CurveSeries; 2] = [("training", |p| p.train), ("validation", |p| p.valid)];
     for (k, (label, get)) in series.into_iter().enumerate() {
         let points = run.curve.iter().map(|p| (p.epoch as f32, get(p).min(top)));
         chart

@@ -45,3 +45,21 @@ fn bad_settings_are_errors() {
     };
     assert!(overfit(&zero_rate).is_err());
 }
+
+#[test]
+fn the_figure_shows_both_losses_the_best_epoch_and_every_training_point() {
+    use ch00_toolbox::figure::svg_string;
+    use ch05_regression::figures::draw_overfitting;
+    let config = OverfitConfig {
+        epochs: 400,
+        record_every: 20,
+        ..OverfitConfig::default()
+    };
+    let run = overfit(&config).unwrap();
+    let svg = svg_string((1100, 460), |a| draw_overfitting(a, &run)).unwrap();
+    assert!(svg.contains("12 noisy points"));
+    assert!(svg.contains("validation") && svg.contains("overfitting →"));
+    assert!(svg.contains(&format!("epoch {}", run.best.epoch)));
+    // Twelve training points and the dot in the legend.
+    assert_eq!(svg.matches("<circle").count(), 12 + 1);
+}

@@ -14,7 +14,9 @@
 //!   passes over all layers, `predict` and `train_on_batch`;
 //! - [`summary`]: the table of layers, shapes and parameter counts;
 //! - [`compile`]: the loss ([`LossKind`]) and the metrics ([`Metric`]);
-//! - [`optimizer`]: [`Sgd`], with momentum as an option.
+//! - [`optimizer`]: [`Sgd`], with momentum as an option;
+//! - [`targets`]: [`Targets`], class labels or real values, so that the same
+//!   model API trains classifiers and regressors.
 //!
 //! ```
 //! use ch04_backprop::Activation;
@@ -40,8 +42,10 @@ pub mod layer;
 pub mod optimizer;
 pub mod sequential;
 pub mod summary;
+pub mod targets;
 
 pub use ch04_backprop::{Activation, Init, NetError};
+pub use ch05_regression::{Huber, Mae};
 pub use compile::{Compiled, LossKind, Metric};
 pub use dense::{Dense, DenseActivation, Softmax};
 pub use flatten::Flatten;
@@ -49,6 +53,7 @@ pub use layer::Layer;
 pub use optimizer::Sgd;
 pub use sequential::{BatchResult, Sequential};
 pub use summary::{Summary, SummaryRow};
+pub use targets::{TargetKind, Targets};
 
 // ANCHOR: reference_model
 /// The book's reference model, as in the Keras notebook: 784 pixels →
@@ -63,3 +68,16 @@ pub fn reference_model(seed: u64) -> Result<Sequential, NetError> {
     Ok(model)
 }
 // ANCHOR_END: reference_model
+
+// ANCHOR: regression_model
+/// Chapter 5's regressor as a `Sequential` model: `inputs` features →
+/// `hidden` ReLU units → one linear output, weights drawn from `seed` (the
+/// same draws as chapter 5's `regression_mlp` with that seed).
+pub fn regression_model(inputs: usize, hidden: usize, seed: u64) -> Result<Sequential, NetError> {
+    let mut model = Sequential::new(seed).named("regressor");
+    model
+        .add(Dense::new(hidden, Activation::Relu).with_inputs(inputs))?
+        .add(Dense::new(1, Activation::Identity))?;
+    Ok(model)
+}
+// ANCHOR_END: regression_model

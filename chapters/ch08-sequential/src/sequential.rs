@@ -4,10 +4,11 @@ use ch00_toolbox::{SeededRng, seeded_rng};
 use ch04_backprop::NetError;
 use ndarray::{Array2, ArrayD, ArrayView, ArrayView2, ArrayViewD, Dimension};
 
-use crate::compile::{Compiled, LossKind, Metric};
+use crate::compile::{Compiled, LossKind, Metric, check_loss_and_metrics};
 use crate::layer::{Layer, sample_size};
 use crate::optimizer::Sgd;
 use crate::summary::{Summary, SummaryRow};
+use crate::targets::{TargetKind, Targets};
 
 /// The loss and metrics of one batch.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -17,6 +18,9 @@ pub struct BatchResult {
     /// The fraction of the batch classified correctly, when the model was
     /// compiled with [`Metric::Accuracy`].
     pub accuracy: Option<f32>,
+    /// The mean absolute error over the batch, when the model was compiled
+    /// with [`Metric::MeanAbsoluteError`].
+    pub mae: Option<f32>,
     /// The number of samples in the batch (to weight batch means).
     pub samples: usize,
 }
@@ -169,8 +173,9 @@ impl Sequential {
 
     // ANCHOR: compile
     /// Fixes the loss, the optimizer and the metrics. Fails on an empty
-    /// model, on bad optimizer settings, and on cross-entropy without a
-    /// softmax at the end.
+    /// model, on bad optimizer settings, on cross-entropy without a softmax
+    /// at the end, and on a loss and metrics that need different kinds of
+    /// target (Huber with accuracy, say).
     pub fn compile(
         &mut self,
         loss: LossKind,
@@ -179,6 +184,7 @@ impl Sequential {
     ) -> Result<&mut Self, NetError> {
         let last = self.layers.last().ok_or_else(no_layers)?;
         optimizer.validate()?;
+        check_loss_and_metrics(loss, metrics)?;
         if loss == LossKind::SparseCategoricalCrossEntropy && !last.ends_with_softmax() {
             return Err(NetError::InvalidArgument(format!(
                 "{} needs class probabilities: end the model with Dense::new(classes, Softmax)",
@@ -250,16 +256,18 @@ impl Sequential {
     }
 
     // ANCHOR: train_on_batch
-    /// One step of training on a batch (`B` rows) and its labels: forward,
-    /// loss, backward, optimizer step. Returns the loss and metrics measured
-    /// on the batch *before* the step, as Keras reports them.
-    pub fn train_on_batch(
+    /// One step of training on a batch (`B` rows) and its targets, class
+    /// labels (`&[u8]`) or real values (`B × k` of `f32`): forward, loss,
+    /// backward, optimizer step. Returns the loss and metrics measured on
+    /// the batch *before* the step, as Keras reports them.
+    pub fn train_on_batch<'t>(
         &mut self,
         x: ArrayView2<f32>,
-        labels: &[u8],
+        targets: impl Into<Targets<'t>>,
     ) -> Result<BatchResult, NetError> {
+        let targets = targets.into();
+        self.check_targets(&x, &targets)?;
         let compiled = self.compiled.as_mut().ok_or_else(not_compiled)?;
-        check_labels(&x, labels)?;
         let logits = compiled.loss.uses_logits();
         let (last, body) = self.layers.split_last_mut().ok_or_else(no_layers)?;
         // Forward, remembering what backward needs.
@@ -274,8 +282,8 @@ impl Sequential {
         } else {
             last.forward(input)?
         };
-        let (loss, grad) = compiled.loss.value_and_gradient(scores.view(), labels)?;
-        let accuracy = accuracy_if_asked(&compiled.metrics, scores.view(), labels)?;
+        let (loss, grad) = compiled.loss.value_and_gradient(scores.view(), targets)?;
+        let (accuracy, mae) = metrics_if_asked(&compiled.metrics, scores.view(), targets)?;
         // Backward, from the loss to the first layer.
         let mut g = if logits {
             last.backward_logits(grad.view())?
@@ -289,28 +297,65 @@ impl Sequential {
         Ok(BatchResult {
             loss,
             accuracy,
-            samples: labels.len(),
+            mae,
+            samples: targets.len(),
         })
     }
     // ANCHOR_END: train_on_batch
 
-    /// The loss and metrics on a batch, without training.
-    pub fn test_on_batch(
+    /// The loss and metrics on a batch and its targets, without training.
+    pub fn test_on_batch<'t>(
         &self,
         x: ArrayView2<f32>,
-        labels: &[u8],
+        targets: impl Into<Targets<'t>>,
     ) -> Result<BatchResult, NetError> {
+        let targets = targets.into();
+        self.check_targets(&x, &targets)?;
         let compiled = self.compiled.as_ref().ok_or_else(not_compiled)?;
-        check_labels(&x, labels)?;
         let scores = self.predict_rows(x, compiled.loss.uses_logits())?;
-        let loss = compiled.loss.value(scores.view(), labels)?;
-        let accuracy = accuracy_if_asked(&compiled.metrics, scores.view(), labels)?;
+        let loss = compiled.loss.value(scores.view(), targets)?;
+        let (accuracy, mae) = metrics_if_asked(&compiled.metrics, scores.view(), targets)?;
         Ok(BatchResult {
             loss,
             accuracy,
-            samples: labels.len(),
+            mae,
+            samples: targets.len(),
         })
     }
+
+    // ANCHOR: check_targets
+    /// Checks that the model, as compiled, can learn from targets of kind
+    /// `kind` with `width` values per sample (1 for a class label): its loss
+    /// and metrics accept that kind, and real values are as many per sample
+    /// as the model has outputs.
+    pub fn check_target_shape(&self, kind: TargetKind, width: usize) -> Result<(), NetError> {
+        let compiled = self.compiled.as_ref().ok_or_else(not_compiled)?;
+        compiled.check_target_kind(kind)?;
+        let outputs = self.output_shape().map_or(0, sample_size);
+        if kind == TargetKind::Values && width != outputs {
+            return Err(NetError::InvalidArgument(format!(
+                "the targets have {width} values per sample, but the model has {outputs} \
+                 outputs: they must agree"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks, before any arithmetic, the kind and width of `targets` (see
+    /// [`Sequential::check_target_shape`]), that there is one target per row
+    /// of `x`, and that real values are finite.
+    fn check_targets(&self, x: &ArrayView2<f32>, targets: &Targets<'_>) -> Result<(), NetError> {
+        if x.nrows() == 0 {
+            return Err(NetError::EmptyBatch);
+        }
+        let width = match targets {
+            Targets::Labels(_) => 1,
+            Targets::Values(v) => v.ncols(),
+        };
+        self.check_target_shape(targets.kind(), width)?;
+        targets.check(x.nrows())
+    }
+    // ANCHOR_END: check_targets
 
     // ANCHOR: weights
     /// Every learned tensor with its full name (`dense_1.weight`), from input
@@ -368,29 +413,19 @@ impl Sequential {
     // ANCHOR_END: weights
 }
 
-/// One label per row.
-fn check_labels(x: &ArrayView2<f32>, labels: &[u8]) -> Result<(), NetError> {
-    if x.nrows() == 0 {
-        return Err(NetError::EmptyBatch);
-    }
-    if labels.len() != x.nrows() {
-        return Err(NetError::shape(
-            "labels (one per sample)",
-            &[x.nrows()],
-            &[labels.len()],
-        ));
-    }
-    Ok(())
-}
-
-fn accuracy_if_asked(
+/// The accuracy and the mean absolute error of a batch, each if the model
+/// was compiled with it.
+fn metrics_if_asked(
     metrics: &[Metric],
     scores: ArrayView2<f32>,
-    labels: &[u8],
-) -> Result<Option<f32>, NetError> {
-    if metrics.contains(&Metric::Accuracy) {
-        Ok(Some(Metric::Accuracy.compute(scores, labels)?))
-    } else {
-        Ok(None)
-    }
+    targets: Targets<'_>,
+) -> Result<(Option<f32>, Option<f32>), NetError> {
+    let value = |metric: Metric| -> Result<Option<f32>, NetError> {
+        if metrics.contains(&metric) {
+            Ok(Some(metric.compute(scores, targets)?))
+        } else {
+            Ok(None)
+        }
+    };
+    Ok((value(Metric::Accuracy)?, value(Metric::MeanAbsoluteError)?))
 }

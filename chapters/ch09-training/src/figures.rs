@@ -329,8 +329,10 @@ mod tests {
             epoch,
             loss,
             accuracy: Some(acc),
+            mae: None,
             val_loss: Some(loss + 0.05),
             val_accuracy: Some(acc - 0.01),
+            val_mae: None,
             seconds: 1.0,
         };
         History {

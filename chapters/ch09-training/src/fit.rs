@@ -3,13 +3,16 @@
 //! Chapter 8's [`Sequential`] trains on one batch at a time
 //! (`train_on_batch`). This module adds the loops around it, as methods of
 //! the model through the [`Training`] trait: `use ch09_training::Training`
-//! and a model has `fit`, `evaluate` and `predict_dataset`.
+//! and a model has `fit`, `evaluate` and `predict_dataset`. They work the
+//! same for a classifier (class labels) and a regressor (real values): the
+//! data set says which kind of target it holds, and the compiled loss must
+//! accept it.
 
 use std::time::Instant;
 
 use ch00_toolbox::seeded_rng;
 use ch04_backprop::NetError;
-use ch08_sequential::{BatchResult, Sequential};
+use ch08_sequential::{BatchResult, Sequential, TargetKind, Targets};
 use ndarray::{Array2, ArrayView2, s};
 use rand::seq::SliceRandom;
 
@@ -73,7 +76,8 @@ impl<'a> FitOptions<'a> {
         self
     }
 
-    /// Data to measure `val_loss` and `val_accuracy` on after every epoch.
+    /// Data to measure `val_loss` and the validation metrics on after every
+    /// epoch.
     pub fn validation_data(mut self, data: &'a dyn Dataset) -> Self {
         self.validation = Some(data);
         self
@@ -93,7 +97,7 @@ impl Default for FitOptions<'_> {
     }
 }
 
-/// The loss and accuracy of a model on a whole data set.
+/// The loss and metrics of a model on a whole data set.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Evaluation {
     /// The mean loss over all samples.
@@ -101,6 +105,9 @@ pub struct Evaluation {
     /// The fraction of samples classified correctly (when the model was
     /// compiled with the accuracy metric).
     pub accuracy: Option<f32>,
+    /// The mean absolute error over all samples (when the model was
+    /// compiled with the mae metric).
+    pub mae: Option<f32>,
     /// The number of samples.
     pub samples: usize,
 }
@@ -115,7 +122,8 @@ pub trait Training {
     /// The loss and metrics on `data`, computed in chunks.
     fn evaluate(&self, data: &dyn Dataset) -> Result<Evaluation, TrainError>;
 
-    /// The model's outputs (class probabilities) for every sample of `data`.
+    /// The model's outputs for every sample of `data`: class probabilities
+    /// for a classifier, predicted values for a regressor.
     fn predict_dataset(&self, data: &dyn Dataset) -> Result<Array2<f32>, TrainError>;
 }
 // ANCHOR_END: training_trait
@@ -126,12 +134,12 @@ pub trait Training {
 /// leave the model's weights up to date, since an engine may keep its own
 /// copy of them while it runs.
 pub(crate) trait Engine {
-    /// One optimizer step on a batch; the loss and accuracy before the step.
+    /// One optimizer step on a batch; the loss and metrics before the step.
     fn train_batch(
         &mut self,
         model: &mut Sequential,
         x: ArrayView2<f32>,
-        labels: &[u8],
+        targets: Targets<'_>,
     ) -> Result<BatchResult, TrainError>;
 
     /// The end of the epoch: write back anything the model does not hold yet.
@@ -149,21 +157,25 @@ impl Engine for LayerByLayer {
         &mut self,
         model: &mut Sequential,
         x: ArrayView2<f32>,
-        labels: &[u8],
+        targets: Targets<'_>,
     ) -> Result<BatchResult, TrainError> {
-        Ok(model.train_on_batch(x, labels)?)
+        Ok(model.train_on_batch(x, targets)?)
     }
 }
 
 /// The single place where `fit` decides how to train `model`. A specialised
 /// engine may take over here for models it recognises; everything around
 /// the batches (shuffling, progress, validation, callbacks) stays the same.
-pub(crate) fn engine_for(model: &Sequential) -> Box<dyn Engine> {
+pub(crate) fn engine_for(model: &Sequential, targets: TargetKind) -> Box<dyn Engine> {
     // The fast path (`crate::fast`, see `fast::engine`) takes over for the
     // models it supports: dense layers, ReLU, softmax with sparse
-    // categorical cross-entropy, plain SGD. Same mathematics, several times
-    // faster; `fast::engine::set_fast_path` chooses when.
-    if let Some(fast) = crate::fast::engine::FastEngine::for_model(model) {
+    // categorical cross-entropy on class labels, plain SGD. Same
+    // mathematics, several times faster; `fast::engine::set_fast_path`
+    // chooses when. Real-valued targets (regression) always train layer by
+    // layer.
+    if targets == TargetKind::Labels
+        && let Some(fast) = crate::fast::engine::FastEngine::for_model(model)
+    {
         return Box::new(fast);
     }
     Box::new(LayerByLayer)
@@ -175,16 +187,23 @@ pub(crate) fn engine_for(model: &Sequential) -> Box<dyn Engine> {
 struct Running {
     loss_sum: f64,
     correct: f64,
+    abs_error_sum: f64,
     samples: usize,
     has_accuracy: bool,
+    has_mae: bool,
 }
 
 impl Running {
     fn add(&mut self, r: &BatchResult) {
-        self.loss_sum += f64::from(r.loss) * r.samples as f64;
+        let n = r.samples as f64;
+        self.loss_sum += f64::from(r.loss) * n;
         if let Some(a) = r.accuracy {
-            self.correct += f64::from(a) * r.samples as f64;
+            self.correct += f64::from(a) * n;
             self.has_accuracy = true;
+        }
+        if let Some(m) = r.mae {
+            self.abs_error_sum += f64::from(m) * n;
+            self.has_mae = true;
         }
         self.samples += r.samples;
     }
@@ -196,6 +215,11 @@ impl Running {
     fn accuracy(&self) -> Option<f32> {
         self.has_accuracy
             .then(|| (self.correct / self.samples.max(1) as f64) as f32)
+    }
+
+    fn mae(&self) -> Option<f32> {
+        self.has_mae
+            .then(|| (self.abs_error_sum / self.samples.max(1) as f64) as f32)
     }
 }
 
@@ -229,6 +253,20 @@ fn check_compiled(model: &Sequential) -> Result<(), TrainError> {
         )
         .into()),
     }
+}
+
+/// Checks that the compiled model can learn from the targets of `data`:
+/// class labels for a classification loss, real values of the model's
+/// output width for a regression loss.
+fn check_targets(model: &Sequential, data: &dyn Dataset, what: &str) -> Result<(), TrainError> {
+    model
+        .check_target_shape(data.target_kind(), data.target_width())
+        .map_err(|e| match e {
+            NetError::InvalidArgument(m) => {
+                NetError::InvalidArgument(format!("the {what} data: {m}")).into()
+            }
+            other => other.into(),
+        })
 }
 
 impl Training for Sequential {
@@ -284,6 +322,7 @@ impl Training for Sequential {
     fn evaluate(&self, data: &dyn Dataset) -> Result<Evaluation, TrainError> {
         check_compiled(self)?;
         check_data(self, data, "evaluation")?;
+        check_targets(self, data, "evaluation")?;
         let mut batch = Batch::new(data.sample_width());
         let mut indices = Vec::with_capacity(EVAL_CHUNK);
         let mut total = Running::default();
@@ -291,11 +330,12 @@ impl Training for Sequential {
             indices.clear();
             indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
             batch.fill(data, &indices)?;
-            total.add(&self.test_on_batch(batch.x.view(), &batch.labels)?);
+            total.add(&self.test_on_batch(batch.x.view(), batch.targets.view())?);
         }
         Ok(Evaluation {
             loss: total.loss(),
             accuracy: total.accuracy(),
+            mae: total.mae(),
             samples: total.samples,
         })
     }
@@ -327,8 +367,17 @@ fn check_fit(
 ) -> Result<(), TrainError> {
     check_compiled(model)?;
     check_data(model, train, "training")?;
+    check_targets(model, train, "training")?;
     if let Some(valid) = options.validation {
         check_data(model, valid, "validation")?;
+        check_targets(model, valid, "validation")?;
+        if valid.target_kind() != train.target_kind() {
+            return Err(TrainError::InvalidOption(format!(
+                "the training data has {} but the validation data has {}",
+                train.target_kind().describe(),
+                valid.target_kind().describe()
+            )));
+        }
     }
     if options.epochs == 0 || options.batch_size == 0 {
         return Err(TrainError::InvalidOption(
@@ -350,12 +399,12 @@ fn train_epoch(
     progress: &EpochProgress,
     options: &mut FitOptions<'_>,
 ) -> Result<(Running, Option<String>), TrainError> {
-    let mut engine = engine_for(model);
+    let mut engine = engine_for(model, train.target_kind());
     let mut running = Running::default();
     let mut stop = None;
     for (step, indices) in order.chunks(options.batch_size).enumerate() {
         batch.fill(train, indices)?; // gather and scale into the reused buffer
-        let result = engine.train_batch(model, batch.x.view(), &batch.labels)?;
+        let result = engine.train_batch(model, batch.x.view(), batch.targets.view())?;
         running.add(&result);
         progress.update(step + 1, running.loss(), running.accuracy());
         for callback in options.callbacks.iter_mut() {
@@ -386,8 +435,10 @@ fn epoch_record(
         epoch,
         loss: running.loss(),
         accuracy: running.accuracy(),
+        mae: running.mae(),
         val_loss: val.map(|v| v.loss),
         val_accuracy: val.and_then(|v| v.accuracy),
+        val_mae: val.and_then(|v| v.mae),
         seconds: start.elapsed().as_secs_f64(),
     })
 }

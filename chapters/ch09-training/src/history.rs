@@ -13,10 +13,17 @@ pub struct EpochRecord {
     pub loss: f32,
     /// The training accuracy over the epoch, measured the same way.
     pub accuracy: Option<f32>,
+    /// The training mean absolute error over the epoch, measured the same
+    /// way (a regressor compiled with the mae metric).
+    #[serde(default)]
+    pub mae: Option<f32>,
     /// The loss on the validation data after the epoch.
     pub val_loss: Option<f32>,
     /// The accuracy on the validation data after the epoch.
     pub val_accuracy: Option<f32>,
+    /// The mean absolute error on the validation data after the epoch.
+    #[serde(default)]
+    pub val_mae: Option<f32>,
     /// Wall-clock time of the epoch, validation included.
     pub seconds: f64,
 }
@@ -70,6 +77,11 @@ impl History {
     pub fn val_loss(&self) -> Vec<f32> {
         self.epochs.iter().filter_map(|r| r.val_loss).collect()
     }
+
+    /// The validation mean absolute error of every epoch that has one.
+    pub fn val_mae(&self) -> Vec<f32> {
+        self.epochs.iter().filter_map(|r| r.val_mae).collect()
+    }
 }
 
 #[cfg(test)]
@@ -81,8 +93,10 @@ mod tests {
             epoch,
             loss: 1.0 / epoch as f32,
             accuracy: Some(0.5),
+            mae: None,
             val_loss: val,
             val_accuracy: val,
+            val_mae: None,
             seconds: 1.0,
         }
     }

@@ -7,9 +7,13 @@
 //!
 //! While the epoch runs, an `indicatif` bar counts the steps and shows the
 //! running loss and accuracy; when it ends, the bar is replaced by one
-//! permanent line with the validation figures. When the output is not a
-//! terminal (a log file, a notebook), the moving bar is not drawn, but the
-//! permanent lines are still printed.
+//! permanent line with the validation figures. All of it goes to standard
+//! error, so that standard output holds the results alone. When standard
+//! error is not a terminal (a log file, a notebook), the moving bar is not
+//! drawn, but the permanent lines are still printed; when it cannot be
+//! written at all (closed), training goes on without them.
+
+use std::io::Write;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -34,11 +38,11 @@ impl EpochProgress {
         if !verbose {
             return EpochProgress { bar: None, steps };
         }
-        println!("Epoch {epoch}/{epochs}");
+        say(format_args!("Epoch {epoch}/{epochs}"));
         let style = ProgressStyle::with_template("{pos:>5}/{len} {bar:20} {elapsed} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("━━─");
-        let bar = ProgressBar::with_draw_target(Some(steps as u64), ProgressDrawTarget::stdout())
+        let bar = ProgressBar::with_draw_target(Some(steps as u64), ProgressDrawTarget::stderr())
             .with_style(style);
         EpochProgress {
             bar: Some(bar),
@@ -63,11 +67,17 @@ impl EpochProgress {
     pub fn finish(self, record: &EpochRecord) {
         if let Some(bar) = self.bar {
             bar.finish_and_clear();
-            println!("{}", epoch_line(self.steps, record));
+            say(format_args!("{}", epoch_line(self.steps, record)));
         }
     }
 }
 // ANCHOR_END: progress
+
+/// Prints one line of progress to standard error; a progress line that
+/// cannot be shown is not a reason to stop training.
+fn say(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
 
 /// `loss: 0.5000 - accuracy: 0.8000 - val_loss: …`, skipping what is absent.
 pub fn metrics_text(
@@ -76,12 +86,19 @@ pub fn metrics_text(
     val_loss: Option<f32>,
     val_accuracy: Option<f32>,
 ) -> String {
+    named_metrics_text(
+        loss,
+        &[
+            ("accuracy", accuracy),
+            ("val_loss", val_loss),
+            ("val_accuracy", val_accuracy),
+        ],
+    )
+}
+
+/// `loss: 0.5000 - name: value - …` for the named values that are present.
+fn named_metrics_text(loss: f32, named: &[(&str, Option<f32>)]) -> String {
     let mut parts = vec![format!("loss: {loss:.4}")];
-    let named = [
-        ("accuracy", accuracy),
-        ("val_loss", val_loss),
-        ("val_accuracy", val_accuracy),
-    ];
     for (name, value) in named {
         if let Some(v) = value {
             parts.push(format!("{name}: {v:.4}"));
@@ -97,7 +114,16 @@ pub fn epoch_line(steps: usize, r: &EpochRecord) -> String {
         "{steps:>5}/{steps} {} {:.1}s {per_step:.1}ms/step - {}",
         "━".repeat(20),
         r.seconds,
-        metrics_text(r.loss, r.accuracy, r.val_loss, r.val_accuracy)
+        named_metrics_text(
+            r.loss,
+            &[
+                ("accuracy", r.accuracy),
+                ("mae", r.mae),
+                ("val_loss", r.val_loss),
+                ("val_accuracy", r.val_accuracy),
+                ("val_mae", r.val_mae),
+            ]
+        )
     )
 }
 
@@ -111,8 +137,10 @@ mod tests {
             epoch: 1,
             loss: 0.71634,
             accuracy: Some(0.76521),
+            mae: None,
             val_loss: Some(0.5241),
             val_accuracy: None,
+            val_mae: None,
             seconds: 6.2,
         };
         let line = epoch_line(1719, &r);

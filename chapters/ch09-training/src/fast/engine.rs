@@ -19,7 +19,9 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use ch04_backprop::{Activation, NetError};
-use ch08_sequential::{BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential};
+use ch08_sequential::{
+    BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential, Targets,
+};
 use ndarray::ArrayView2;
 
 use super::{FastConfig, FastMlp, Isa};
@@ -182,8 +184,14 @@ impl Engine for FastEngine {
         &mut self,
         model: &mut Sequential,
         x: ArrayView2<f32>,
-        labels: &[u8],
+        targets: Targets<'_>,
     ) -> Result<BatchResult, TrainError> {
+        let Targets::Labels(labels) = targets else {
+            return Err(NetError::InvalidArgument(
+                "the fast path trains on class labels only".into(),
+            )
+            .into());
+        };
         let fits = |t: &FastMlp| x.nrows() <= t.config().batch_size;
         if !self.trainer.as_ref().is_some_and(fits) {
             self.write_back(model)?;
@@ -196,6 +204,7 @@ impl Engine for FastEngine {
             Ok(stats) => Ok(BatchResult {
                 loss: stats.loss,
                 accuracy: self.accuracy.then_some(stats.accuracy),
+                mae: None,
                 samples: stats.samples,
             }),
             Err(e) => {
