@@ -2,8 +2,10 @@
 //! `cargo run -p ch04-backprop --example figures`.
 
 use ch00_toolbox::figure::{figures_dir, save_svg};
+use ch04_backprop::descent::one_weight_steps;
 use ch04_backprop::figures::{
-    draw_activations, draw_gradient_check, draw_loss_curves, draw_xor_regions,
+    draw_activations, draw_gradient_check, draw_learning_rates, draw_loss_curves,
+    draw_one_weight_descent, draw_xor_regions,
 };
 use ch04_backprop::xor::{
     XorSettings, count_correct, hand_set_xor, train_xor, xor_inputs, xor_targets,
@@ -13,6 +15,29 @@ use ch04_backprop::{Activation, Init};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = figures_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop");
     let (x, y) = (xor_inputs(), xor_targets());
+
+    // One weight: L(w) = (2w − 4)², from w = 0.
+    let (x1, y1, w0) = (2.0, 4.0, 0.0);
+    let steps = one_weight_steps(x1, y1, w0, 0.05, 6)?;
+    let path = dir.join("loss-one-weight.svg");
+    save_svg(&path, (720, 440), |a| {
+        draw_one_weight_descent(a, x1, y1, 0.05, &steps)
+    })?;
+    println!("wrote {}", path.display());
+    let mut runs = Vec::new();
+    for eta in [0.01, 0.05, 0.2, 0.3] {
+        let run = one_weight_steps(x1, y1, w0, eta, 12)?;
+        println!(
+            "eta {eta}: w after 12 steps {:.4}, loss {:.3e}",
+            run[12].w, run[12].loss
+        );
+        runs.push((eta, run));
+    }
+    let path = dir.join("learning-rates.svg");
+    save_svg(&path, (960, 440), |a| {
+        draw_learning_rates(a, y1 / x1, &runs)
+    })?;
+    println!("wrote {}", path.display());
 
     let path = dir.join("activations.svg");
     // The closure is needed: it lets the backend's lifetime be chosen per call.

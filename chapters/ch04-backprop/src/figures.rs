@@ -8,6 +8,7 @@ use ch00_toolbox::plotters::coord::types::RangedCoordf32;
 use ch00_toolbox::plotters::prelude::*;
 
 use crate::activation::Activation;
+use crate::descent::{Step, one_weight_loss};
 use crate::error::NetError;
 use crate::gradient_check::GradientCheck;
 use crate::network::Mlp;
@@ -311,3 +312,179 @@ pub fn draw_gradient_check<DB: DrawingBackend>(
     draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 // ANCHOR_END: draw_gradient_check
+
+// ANCHOR: draw_one_weight
+/// The loss `L(w) = (w·x − y)²` of a one-weight unit as a curve over `w`,
+/// with the points of a descent run (`steps`, from
+/// [`crate::descent::one_weight_steps`]) marked and joined in order.
+pub fn draw_one_weight_descent<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x: f64,
+    y: f64,
+    eta: f64,
+    steps: &[Step],
+) -> FigureResult {
+    let best = if x != 0.0 { y / x } else { 0.0 };
+    let w_lo = steps.iter().map(|s| s.w).fold(best, f64::min) - 0.3;
+    let w_hi = steps.iter().map(|s| s.w).fold(best, f64::max) + 0.6;
+    let top = steps.iter().map(|s| s.loss).fold(1.0, f64::max) * 1.15;
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!("Gradient descent on L(w) = ({x}w − {y})², η = {eta}"),
+            ("sans-serif", 20),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(w_lo..w_hi, -0.03 * top..top)?;
+    chart
+        .configure_mesh()
+        .axis_desc_style(("sans-serif", 16))
+        .label_style(("sans-serif", 13))
+        .x_desc("the weight w")
+        .y_desc("loss L(w)")
+        .draw()?;
+    let ws = (0..=400).map(|i| w_lo + (w_hi - w_lo) * i as f64 / 400.0);
+    chart
+        .draw_series(LineSeries::new(
+            ws.map(|w| (w, one_weight_loss(x, y, w)))
+                .filter(|&(_, l)| l <= top),
+            colour(0).stroke_width(2),
+        ))?
+        .label("L(w)")
+        .legend(line_key(colour(0).stroke_width(2)));
+    chart
+        .draw_series(LineSeries::new(
+            steps.iter().map(|s| (s.w, s.loss)),
+            colour(1).stroke_width(1),
+        ))?
+        .label("w after k steps")
+        .legend(dot_key(colour(1).filled(), 5));
+    chart.draw_series(
+        steps
+            .iter()
+            .map(|s| Circle::new((s.w, s.loss), 5, colour(1).filled())),
+    )?;
+    // Label the first few points with their step number k.
+    chart.draw_series(steps.iter().take(4).map(|s| {
+        Text::new(
+            format!("k = {}", s.k),
+            (s.w + 0.06 * (w_hi - w_lo) / 4.0, s.loss + 0.03 * top),
+            ("sans-serif", 14).into_font(),
+        )
+    }))?;
+    chart
+        .draw_series(std::iter::once(TriangleMarker::new(
+            (best, 0.0),
+            7,
+            colour(2).filled(),
+        )))?
+        .label(format!("lowest point w* = {best}"))
+        .legend(dot_key(colour(2).filled(), 5));
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
+}
+// ANCHOR_END: draw_one_weight
+
+// ANCHOR: draw_learning_rates
+/// Descent runs with several learning rates side by side: the weight after
+/// each step (left, with the best weight dashed) and the loss after each step
+/// (right, log scale). `runs` are `(η, steps)` pairs on the same problem.
+pub fn draw_learning_rates<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    best: f64,
+    runs: &[(f64, Vec<Step>)],
+) -> FigureResult {
+    let area = area.titled(
+        "The same descent with four learning rates η",
+        ("sans-serif", 22),
+    )?;
+    let panels = area.split_evenly((1, 2));
+    let n = runs.iter().map(|(_, s)| s.len()).max().unwrap_or(2).max(2) - 1;
+    let label = |eta: f64| format!("η = {eta}");
+
+    let mut left = ChartBuilder::on(&panels[0])
+        .caption("the weight w_k", ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(45)
+        .build_cartesian_2d(0..n, (best - 4.0)..(best + 4.0))?;
+    left.configure_mesh()
+        .axis_desc_style(("sans-serif", 16))
+        .label_style(("sans-serif", 13))
+        .x_desc("step k")
+        .y_desc("w")
+        .draw()?;
+    left.draw_series(DashedLineSeries::new(
+        [(0, best), (n, best)],
+        6,
+        4,
+        BLACK.stroke_width(1),
+    ))?;
+    // Points far outside the panel are drawn at its edge, where the line
+    // leaves the picture.
+    let clamp = |w: f64| w.clamp(best - 4.5, best + 4.5);
+    for (i, (eta, steps)) in runs.iter().enumerate() {
+        let c = colour(i);
+        left.draw_series(LineSeries::new(
+            steps.iter().map(|s| (s.k, clamp(s.w))),
+            c.stroke_width(2),
+        ))?
+        .label(label(*eta))
+        .legend(line_key(c.stroke_width(2)));
+        left.draw_series(
+            steps
+                .iter()
+                .filter(|s| (s.w - best).abs() <= 4.0)
+                .map(|s| Circle::new((s.k, s.w), 3, c.filled())),
+        )?;
+    }
+    draw_legend(&mut left, SeriesLabelPosition::LowerRight)?;
+
+    let positive = runs.iter().flat_map(|(_, s)| s.iter()).map(|s| s.loss);
+    let lo = positive
+        .clone()
+        .filter(|&l| l > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let hi = positive.fold(0.0, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi > lo {
+        (lo / 3.0, hi * 3.0)
+    } else {
+        (1e-6, 1.0)
+    };
+    let mut right = ChartBuilder::on(&panels[1])
+        .caption("the loss L(w_k), log scale", ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(55)
+        .build_cartesian_2d(0..n, (lo..hi).log_scale())?;
+    right
+        .configure_mesh()
+        .axis_desc_style(("sans-serif", 16))
+        .label_style(("sans-serif", 13))
+        .x_desc("step k")
+        .y_desc("L")
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()?;
+    for (i, (eta, steps)) in runs.iter().enumerate() {
+        let c = colour(i).stroke_width(2);
+        let points = steps.iter().map(|s| (s.k, s.loss.max(lo)));
+        // A loss curve that lies exactly on an earlier one is dashed, so that
+        // both stay visible.
+        let same_as_earlier = runs[..i].iter().any(|(_, other)| {
+            other.len() == steps.len()
+                && other
+                    .iter()
+                    .zip(steps)
+                    .all(|(a, b)| (a.loss - b.loss).abs() <= 1e-9 * a.loss.abs().max(1e-12))
+        });
+        if same_as_earlier {
+            right.draw_series(DashedLineSeries::new(points, 8, 6, c))?
+        } else {
+            right.draw_series(LineSeries::new(points, c))?
+        }
+        .label(label(*eta))
+        .legend(line_key(c));
+    }
+    draw_legend(&mut right, SeriesLabelPosition::LowerLeft)
+}
+// ANCHOR_END: draw_learning_rates

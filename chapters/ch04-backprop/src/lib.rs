@@ -3,7 +3,9 @@
 //! A perceptron draws one straight line; XOR needs two. This chapter stacks
 //! perceptron-like units into layers and learns all their weights at once:
 //!
+//! - [`descent`]: gradient descent on one weight, and partial derivatives;
 //! - [`activation`]: step, sigmoid, tanh and ReLU, with analytic derivatives;
+//! - [`by_hand`]: backpropagation worked by hand through a 1-1-1 network;
 //! - [`init`]: where the weights start (zeros, uniform, Glorot, He);
 //! - [`dense`]: the fully connected layer, forward and backward on whole
 //!   mini-batches as matrix products;
@@ -36,7 +38,9 @@
 //! ```
 
 pub mod activation;
+pub mod by_hand;
 pub mod dense;
+pub mod descent;
 pub mod error;
 pub mod figures;
 pub mod gradient_check;

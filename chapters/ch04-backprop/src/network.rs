@@ -101,6 +101,7 @@ impl Mlp {
     }
     // ANCHOR_END: backward
 
+    // ANCHOR: backward_for_training
     /// Backward without the gradient for the network's input, which training
     /// never uses: saves the first layer's `dZ · Wᵀ` product.
     fn backward_for_training(&mut self, grad: ArrayView2<f32>) -> Result<(), NetError> {
@@ -113,6 +114,7 @@ impl Mlp {
         }
         Ok(())
     }
+    // ANCHOR_END: backward_for_training
 
     /// One SGD step on every layer.
     pub fn step(&mut self, sgd: &Sgd) {
@@ -196,6 +198,9 @@ impl Mlp {
     }
 }
 
+// ANCHOR: check_rate
+/// `Sgd`'s field is public, so `Sgd { learning_rate: -1.0 }` can be built
+/// without [`Sgd::new`]'s check; every training step checks again.
 fn check_rate(sgd: &Sgd) -> Result<(), NetError> {
     if sgd.learning_rate.is_finite() && sgd.learning_rate > 0.0 {
         Ok(())
@@ -206,3 +211,4 @@ fn check_rate(sgd: &Sgd) -> Result<(), NetError> {
         )))
     }
 }
+// ANCHOR_END: check_rate

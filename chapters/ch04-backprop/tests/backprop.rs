@@ -243,3 +243,85 @@ fn the_input_gradient_matches_finite_differences() {
         );
     }
 }
+
+/// The chapter's `Mlp`, given the 1-1-1 network's parameters, computes the
+/// same derivatives in `f32` as the chain rule worked by hand in `f64`, and on
+/// a batch of two it gives the mean of the two samples' derivatives.
+#[test]
+fn the_mlp_agrees_with_backprop_by_hand() {
+    use ch04_backprop::by_hand::{PAGE_BATCH, PAGE_SAMPLE, Tiny, TinyParameter, batch_gradients};
+    let (x, y) = PAGE_SAMPLE;
+    let rows = batch_gradients(&Tiny::PAGE, &[(x, y)]).unwrap();
+    let (_, g) = Tiny::PAGE.backward(x, y);
+    for r in rows {
+        let (p, mean, mlp) = (r.parameter, r.mean, r.mlp);
+        assert_eq!(r.per_sample, vec![g.get(p)]);
+        assert!(
+            (f64::from(mlp) - mean).abs() < 1e-6,
+            "{}: {mlp} vs {mean}",
+            p.name()
+        );
+    }
+    let rows = batch_gradients(&Tiny::PAGE, &PAGE_BATCH).unwrap();
+    for r in &rows {
+        let by_hand: Vec<f64> = PAGE_BATCH
+            .iter()
+            .map(|&(x, y)| Tiny::PAGE.backward(x, y).1.get(r.parameter))
+            .collect();
+        assert_eq!(r.per_sample, by_hand);
+        assert!((r.mean - (by_hand[0] + by_hand[1]) / 2.0).abs() < 1e-15);
+        assert!((f64::from(r.mlp) - r.mean).abs() < 1e-6, "{r:?}");
+    }
+    // The batch really mixes the two samples: w₁'s two derivatives differ.
+    let w1 = rows
+        .iter()
+        .find(|r| r.parameter == TinyParameter::W1)
+        .unwrap();
+    assert!((w1.per_sample[0] - w1.per_sample[1]).abs() > 0.1);
+}
+
+/// The page includes the `by_hand` example's output from files under
+/// `book/figures/ch04-backprop/`; they must be what the code prints now.
+/// (After a change, `cargo run -p ch04-backprop --example by_hand` rewrites
+/// them.)
+#[test]
+fn the_pages_by_hand_output_is_up_to_date() {
+    use ch04_backprop::by_hand::{PAGE_BATCH, PAGE_SAMPLE, Tiny, batch_report, report};
+    let dir = ch00_toolbox::figure::figures_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop");
+    let (x, y) = PAGE_SAMPLE;
+    let expected = [
+        ("by-hand.txt", report(&Tiny::PAGE, x, y).unwrap()),
+        (
+            "by-hand-batch.txt",
+            batch_report(&Tiny::PAGE, &PAGE_BATCH).unwrap(),
+        ),
+    ];
+    for (name, text) in expected {
+        let committed = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert_eq!(
+            committed, text,
+            "{name} is stale: run cargo run -p ch04-backprop --example by_hand"
+        );
+    }
+}
+
+// ANCHOR: tanh_zero_test
+/// Zero weights with a tanh hidden layer: tanh(0) = 0 makes every hidden
+/// output 0, so the output weights get the gradient Hᵀ·dZ = 0, and the
+/// hidden layer gets dZ·W₂ᵀ = 0 because W₂ = 0. Only the output's bias ever
+/// moves.
+#[test]
+fn zero_initialisation_with_tanh_moves_only_the_output_bias() {
+    let run = train_xor(&XorSettings {
+        activation: Activation::Tanh,
+        init: Init::Zeros,
+        ..XorSettings::default()
+    })
+    .unwrap();
+    let (hidden, output) = (&run.mlp.layers[0], &run.mlp.layers[1]);
+    assert!(hidden.weights.iter().all(|&v| v == 0.0));
+    assert!(hidden.bias.iter().all(|&v| v == 0.0));
+    assert!(output.weights.iter().all(|&v| v == 0.0));
+    assert!(output.bias[0] != 0.0, "the output bias does move");
+}
+// ANCHOR_END: tanh_zero_test

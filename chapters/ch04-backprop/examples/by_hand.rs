@@ -1,0 +1,40 @@
+//! The chapter's worked numbers, printed:
+//! `cargo run -p ch04-backprop --example by_hand`.
+//!
+//! 1. Gradient descent on one weight, `L(w) = (2w − 4)²` from `w = 0` with
+//!    `η = 0.05`: the table of steps.
+//! 2. Backpropagation through the 1-1-1 sigmoid network by the chain rule,
+//!    each derivative against a central difference.
+//! 3. The same network on a batch of two samples: the derivatives add up
+//!    over the samples, and the chapter's `Mlp` agrees.
+//!
+//! Parts 2 and 3 are also written to `book/figures/ch04-backprop/`, where the
+//! page includes them (a test checks that those files are up to date).
+
+use ch00_toolbox::figure::figures_dir;
+use ch04_backprop::by_hand::{PAGE_BATCH, PAGE_SAMPLE, Tiny, batch_report, report};
+use ch04_backprop::descent::one_weight_steps;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("gradient descent on L(w) = (2w - 4)^2, w0 = 0, eta = 0.05");
+    println!("   k        w_k     L(w_k)   dL/dw at w_k");
+    for s in one_weight_steps(2.0, 4.0, 0.0, 0.05, 5)? {
+        println!("{:4}  {:9.5}  {:9.5}  {:9.5}", s.k, s.w, s.loss, s.slope);
+    }
+    println!();
+
+    let dir = figures_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop");
+    std::fs::create_dir_all(&dir)?;
+    let (x, y) = PAGE_SAMPLE;
+    let single = report(&Tiny::PAGE, x, y)?;
+    print!("{single}");
+    println!();
+    let batch = batch_report(&Tiny::PAGE, &PAGE_BATCH)?;
+    print!("{batch}");
+    for (name, text) in [("by-hand.txt", &single), ("by-hand-batch.txt", &batch)] {
+        let path = dir.join(name);
+        std::fs::write(&path, text)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
