@@ -1,168 +1,136 @@
-//! The command line of `cargo run --release -p ch09-training`.
-//!
-//! Parsed by hand: five options do not need a library, and every mistake
-//! gets a message that says what was expected.
+//! The command line of `cargo run --release -p ch09-training`, read by
+//! `clap`: `--help` and `--version` as every tool has them, and a mistake
+//! (an unknown option, a missing value, a flag where a value belongs) is
+//! refused with the usage and exit code 2 before anything runs.
 
-use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// What the run does.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// Passes over the training data (`--epochs`, default 30).
-    pub epochs: usize,
-    /// Seed of the initial weights and of the shuffles (`--seed`, default 42).
-    pub seed: u64,
-    /// Where to save the trained weights as safetensors (`--save`).
-    pub save: Option<PathBuf>,
-    /// Where to write the per-epoch metrics as JSON (`--metrics-json`).
-    pub metrics_json: Option<PathBuf>,
-    /// Where to draw the figures (`--figures`, default the book's folder);
-    /// `None` after `--no-figures`.
-    pub figures: Option<PathBuf>,
-    /// Train layer by layer even in an optimised build (`--clear-path`),
-    /// instead of on the fused fast path (see [`crate::fast::engine`]).
-    pub clear_path: bool,
-}
+use clap::Parser;
+use clap::builder::{OsStringValueParser, RangedU64ValueParser, TypedValueParser};
 
 /// The default seed of the book's run.
 pub const DEFAULT_SEED: u64 = 42;
 /// The default number of epochs, as in the Keras reference.
 pub const DEFAULT_EPOCHS: usize = 30;
 
+/// What follows the options in `--help`.
+const AFTER_HELP: &str = "\
+The data is read from $FASHION_MNIST_DIR when it is set, else downloaded into
+data/fashion-mnist/. Every output path is checked before training starts.
+The book's own figures are redrawn with --figures book/figures/ch09-training.";
+
+/// What the run does: the parsed command line.
+#[derive(Clone, Debug, PartialEq, Eq, Parser)]
+#[command(
+    name = "ch09-training",
+    version,
+    about = "Trains the 784-300-100-10 classifier on Fashion-MNIST and reports test accuracy.",
+    long_about = None,
+    after_help = AFTER_HELP
+)]
+pub struct Options {
+    /// Passes over the 55 000 training images
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_EPOCHS,
+        allow_negative_numbers = true,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..),
+    )]
+    pub epochs: usize,
+
+    /// Seed of the initial weights (the shuffles use S + 1)
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, allow_negative_numbers = true)]
+    pub seed: u64,
+
+    /// Save the trained weights as safetensors
+    #[arg(long, value_name = "FILE", value_parser = any_path())]
+    pub save: Option<PathBuf>,
+
+    /// Write the per-epoch and test metrics as JSON
+    #[arg(long, value_name = "FILE", value_parser = any_path())]
+    pub metrics_json: Option<PathBuf>,
+
+    /// Draw the figures into DIR [default: target/ch09-training/figures]
+    #[arg(long, value_name = "DIR", value_parser = any_path(), conflicts_with = "no_figures")]
+    pub figures: Option<PathBuf>,
+
+    /// Do not draw the figures
+    #[arg(long)]
+    pub no_figures: bool,
+
+    /// Train layer by layer, not on the fused fast path
+    #[arg(long)]
+    pub clear_path: bool,
+}
+
+/// A path as given, even an empty one: the run refuses an empty path with a
+/// message that names its option (see [`crate::run::check_outputs`]).
+fn any_path() -> impl TypedValueParser<Value = PathBuf> {
+    OsStringValueParser::new().map(PathBuf::from)
+}
+
 impl Options {
-    /// The defaults: 30 epochs, seed 42, figures into `figures_dir`, nothing
-    /// saved, the fast path where `fit` takes it.
-    pub fn with_figures_dir(figures_dir: PathBuf) -> Options {
-        Options {
-            epochs: DEFAULT_EPOCHS,
-            seed: DEFAULT_SEED,
-            save: None,
-            metrics_json: None,
-            figures: Some(figures_dir),
-            clear_path: false,
+    /// The options of a run with no arguments.
+    pub fn defaults() -> Options {
+        Options::parse_from(["ch09-training"])
+    }
+
+    /// The folder the figures go to: the one `--figures` names, else
+    /// `default`; `None` with `--no-figures`.
+    pub fn figures_dir(&self, default: &Path) -> Option<PathBuf> {
+        if self.no_figures {
+            None
+        } else {
+            Some(
+                self.figures
+                    .clone()
+                    .unwrap_or_else(|| default.to_path_buf()),
+            )
         }
-    }
-}
-
-/// The outcome of reading the command line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Command {
-    /// Train with these options.
-    Run(Options),
-    /// Print the usage and stop (`--help`).
-    Help,
-}
-
-/// A command line that cannot be understood.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UsageError(pub String);
-
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
-
-/// The help text.
-pub const USAGE: &str = "\
-Trains the 784-300-100-10 classifier on Fashion-MNIST and reports test accuracy.
-
-usage: ch09-training [OPTIONS]
-
-options:
-  --epochs N            passes over the 55 000 training images (default 30)
-  --seed S              seed of the initial weights and shuffles (default 42)
-  --save PATH           save the trained weights as safetensors
-  --metrics-json PATH   write per-epoch and test metrics as JSON
-  --figures DIR         draw the figures into DIR (default book/figures/ch09-training)
-  --no-figures          do not draw figures
-  --clear-path          train layer by layer, not on the fused fast path
-  -h, --help            print this help
-
-The data is read from $FASHION_MNIST_DIR when it is set, else downloaded into data/.";
-
-// ANCHOR: parse
-/// Reads the arguments after the program name. An option that takes a
-/// value accepts both `--name value` and `--name=value`; a flag takes none.
-pub fn parse_args<I, S>(args: I, defaults: Options) -> Result<Command, UsageError>
-where
-    I: IntoIterator<Item = S>,
-    S: Into<String>,
-{
-    let mut options = defaults;
-    let mut args = args.into_iter().map(Into::into);
-    while let Some(arg) = args.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |what: &str| {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| UsageError(format!("{name} needs a value ({what})")))
-        };
-        match name.as_str() {
-            "-h" | "--help" | "--no-figures" | "--clear-path" if inline.is_some() => {
-                return Err(UsageError(format!("{name} takes no value")));
-            }
-            "-h" | "--help" => return Ok(Command::Help),
-            "--epochs" => options.epochs = positive(&name, &value("a number of epochs")?)?,
-            "--seed" => options.seed = number(&name, &value("a whole number")?)?,
-            "--save" => options.save = Some(PathBuf::from(value("a file path")?)),
-            "--metrics-json" => options.metrics_json = Some(PathBuf::from(value("a file path")?)),
-            "--figures" => options.figures = Some(PathBuf::from(value("a folder")?)),
-            "--no-figures" => options.figures = None,
-            "--clear-path" => options.clear_path = true,
-            other => {
-                return Err(UsageError(format!(
-                    "unknown argument '{other}' (try --help)"
-                )));
-            }
-        }
-    }
-    Ok(Command::Run(options))
-}
-// ANCHOR_END: parse
-
-fn number(name: &str, text: &str) -> Result<u64, UsageError> {
-    text.trim()
-        .parse()
-        .map_err(|_| UsageError(format!("{name} expects a whole number ≥ 0, got '{text}'")))
-}
-
-fn positive(name: &str, text: &str) -> Result<usize, UsageError> {
-    match text.trim().parse::<usize>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(UsageError(format!(
-            "{name} expects a whole number ≥ 1, got '{text}'"
-        ))),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
 
-    fn defaults() -> Options {
-        Options::with_figures_dir(PathBuf::from("figs"))
+    fn parse(args: &[&str]) -> Result<Options, clap::Error> {
+        Options::try_parse_from(std::iter::once("ch09-training").chain(args.iter().copied()))
     }
 
-    fn parse(args: &[&str]) -> Result<Command, UsageError> {
-        parse_args(args.iter().copied(), defaults())
+    fn refused(args: &[&str]) -> (ErrorKind, String) {
+        let e = parse(args).expect_err("should be refused");
+        (e.kind(), e.to_string())
+    }
+
+    #[test]
+    fn the_command_is_well_formed() {
+        Options::command().debug_assert();
     }
 
     #[test]
     fn no_arguments_gives_the_defaults() {
-        assert_eq!(parse(&[]), Ok(Command::Run(defaults())));
+        let o = parse(&[]).unwrap();
+        assert_eq!(o.epochs, 30);
+        assert_eq!(o.seed, 42);
+        assert_eq!(
+            (&o.save, &o.metrics_json, &o.figures),
+            (&None, &None, &None)
+        );
+        assert!(!o.no_figures && !o.clear_path);
+        assert_eq!(o, Options::defaults());
+        assert_eq!(
+            o.figures_dir(Path::new("t/figs")),
+            Some(PathBuf::from("t/figs"))
+        );
     }
 
     #[test]
     fn every_option_is_read_in_both_spellings() {
-        let Ok(Command::Run(o)) = parse(&[
+        let o = parse(&[
             "--epochs",
             "3",
             "--seed=7",
@@ -170,36 +138,64 @@ mod tests {
             "m.safetensors",
             "--metrics-json=m.json",
             "--no-figures",
-        ]) else {
-            panic!("should parse");
-        };
+            "--clear-path",
+        ])
+        .unwrap();
         assert_eq!(o.epochs, 3);
         assert_eq!(o.seed, 7);
         assert_eq!(o.save, Some(PathBuf::from("m.safetensors")));
         assert_eq!(o.metrics_json, Some(PathBuf::from("m.json")));
-        assert_eq!(o.figures, None);
-        assert!(!o.clear_path);
-        assert_eq!(
-            parse(&["--clear-path"]).map(|c| matches!(c, Command::Run(o) if o.clear_path)),
-            Ok(true)
-        );
-        assert_eq!(
-            parse(&["--figures", "out"])
-                .map(|c| matches!(c, Command::Run(o) if o.figures == Some("out".into()))),
-            Ok(true)
-        );
-        assert_eq!(parse(&["-h"]), Ok(Command::Help));
+        assert!(o.no_figures && o.clear_path);
+        assert_eq!(o.figures_dir(Path::new("t/figs")), None);
+        let o = parse(&["--figures", "out"]).unwrap();
+        assert_eq!(o.figures_dir(Path::new("t/figs")), Some("out".into()));
+    }
+
+    #[test]
+    fn a_flag_is_never_taken_as_a_value() {
+        for option in [
+            "--save",
+            "--metrics-json",
+            "--figures",
+            "--epochs",
+            "--seed",
+        ] {
+            let (kind, text) = refused(&[option, "--no-figures"]);
+            assert_eq!(kind, ErrorKind::InvalidValue, "{option}: {text}");
+            assert!(text.contains("a value is required"), "{text}");
+            assert!(text.contains(option), "{text}");
+        }
+        // With `=` the value is unambiguous, whatever it looks like.
+        let o = parse(&["--save=--no-figures"]).unwrap();
+        assert_eq!(o.save, Some(PathBuf::from("--no-figures")));
+        assert!(!o.no_figures);
+    }
+
+    #[test]
+    fn an_empty_path_is_left_for_the_run_to_refuse_by_name() {
+        let o = parse(&["--save", "", "--metrics-json="]).unwrap();
+        assert_eq!(o.save, Some(PathBuf::new()));
+        assert_eq!(o.metrics_json, Some(PathBuf::new()));
     }
 
     #[test]
     fn mistakes_are_explained() {
-        let err = |args: &[&str]| parse(args).unwrap_err().0;
-        assert!(err(&["--epochs", "0"]).contains("≥ 1"));
-        assert!(err(&["--epochs", "ten"]).contains("'ten'"));
-        assert!(err(&["--epochs"]).contains("needs a value"));
-        assert!(err(&["--seed", "-1"]).contains("--seed"));
-        assert!(err(&["--colour"]).contains("unknown argument '--colour'"));
-        assert!(err(&["extra"]).contains("unknown argument 'extra'"));
-        assert!(err(&["--clear-path=yes"]).contains("--clear-path takes no value"));
+        let (kind, text) = refused(&["--epochs", "0"]);
+        assert_eq!(kind, ErrorKind::ValueValidation);
+        assert!(
+            text.contains("invalid value '0' for '--epochs <N>'"),
+            "{text}"
+        );
+        assert!(refused(&["--epochs", "ten"]).1.contains("'ten'"));
+        assert_eq!(refused(&["--epochs"]).0, ErrorKind::InvalidValue);
+        assert_eq!(refused(&["--colour"]).0, ErrorKind::UnknownArgument);
+        assert_eq!(refused(&["extra"]).0, ErrorKind::UnknownArgument);
+        assert_eq!(refused(&["--clear-path=yes"]).0, ErrorKind::TooManyValues);
+        assert_eq!(
+            refused(&["--figures", "f", "--no-figures"]).0,
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(refused(&["--help"]).0, ErrorKind::DisplayHelp);
+        assert_eq!(refused(&["-V"]).0, ErrorKind::DisplayVersion);
     }
 }

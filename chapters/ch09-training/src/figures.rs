@@ -3,14 +3,36 @@
 //! `run.rs`); each function draws on any plotters backend, so a notebook
 //! shows the same figures inline.
 
-use ch00_toolbox::figure::{colour, draw_legend, line_key};
+use std::path::Path;
+
+use ch00_toolbox::figure::{colour, draw_legend, line_key, save_svg};
 use ch00_toolbox::plotters::coord::Shift;
 use ch00_toolbox::plotters::prelude::*;
 use ch00_toolbox::plotters::style::text_anchor::{HPos, Pos, VPos};
 use ch00_toolbox::{FigureError, FigureResult};
 use ndarray::{Array2, ArrayView3};
 
+use crate::error::TrainError;
 use crate::history::{EpochRecord, History};
+
+/// The files the training run draws into its figures folder.
+pub const FIGURE_FILES: [&str; 3] = [
+    "learning-curves.svg",
+    "confusion-matrix.svg",
+    "test-predictions.svg",
+];
+
+/// Draws a figure into the SVG file `path` (see `save_svg` in chapter 0);
+/// an error names the file.
+pub fn save_figure<F>(path: &Path, size: (u32, u32), draw: F) -> Result<(), TrainError>
+where
+    F: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> FigureResult,
+{
+    save_svg(path, size, draw).map_err(|e| TrainError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e),
+    })
+}
 
 /// The red that marks a mistake.
 const MISTAKE: RGBColor = RGBColor(213, 94, 0);

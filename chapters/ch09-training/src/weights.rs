@@ -17,7 +17,9 @@
 //! The header's metadata says so too, and records the layers and activations.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use ch08_sequential::{Dense, Sequential};
 use ndarray::{ArrayD, IxDyn};
@@ -74,27 +76,63 @@ pub fn weights_to_bytes(model: &Sequential) -> Result<Vec<u8>, TrainError> {
         .map_err(|e| weights_error(Path::new(""), e.to_string()))
 }
 
-/// Saves the model's weights to `path` (a `.safetensors` file). The file is
-/// written next to its final place and then renamed, so a crash never leaves
-/// half a file behind.
+/// Saves the model's weights to `path` (a `.safetensors` file), through a
+/// temporary file beside it (see [`write_atomically`]): the file is either
+/// complete or not there, and a failed save leaves nothing behind.
 pub fn save_weights(model: &Sequential, path: impl AsRef<Path>) -> Result<(), TrainError> {
     let path = path.as_ref();
     let bytes = weights_to_bytes(model).map_err(|e| match e {
         TrainError::Weights { reason, .. } => weights_error(path, reason),
         other => other,
     })?;
-    let io = |source| TrainError::Io {
+    write_atomically(path, |file| file.write_all(&bytes)).map_err(|source| TrainError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let part = path.with_extension("safetensors.part");
-    std::fs::write(&part, bytes).map_err(io)?;
-    std::fs::rename(&part, path).map_err(io)
+    })
 }
 // ANCHOR_END: save
+
+// ANCHOR: write_atomically
+/// The temporary file [`write_atomically`] writes before renaming it to
+/// `path`: the whole file name, the process id and `.part`
+/// (`m.safetensors` → `m.safetensors.4242.part`), so that two targets, or two
+/// runs, never share one.
+pub fn part_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or(path.as_os_str()).to_os_string();
+    name.push(format!(".{}.part", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Writes a file with `write`, into [`part_path`] first, then renames it to
+/// `path` (creating `path`'s folder if needed). On any failure, the
+/// temporary file is removed and `path` is left as it was.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a folder, not a file",
+        ));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)?;
+    }
+    let part = part_path(path);
+    let mut file = File::create(&part)?;
+    let written = write(&mut file)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            drop(file);
+            fs::rename(&part, path)
+        });
+    if written.is_err() {
+        let _ = fs::remove_file(&part);
+    }
+    written
+}
+// ANCHOR_END: write_atomically
 
 // ANCHOR: load
 /// Replaces the model's weights by those in safetensors `bytes`. The file
