@@ -17,7 +17,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (hebb_norms, oja_norms) = (run.hebb.norms(), run.oja.norms());
     let e1 = run.eigenvector.view();
     println!("covariance:\n{:.4}", run.covariance);
-    println!("λ₁ = {:.4}, e₁ = {:.4}", run.eigenvalue, run.eigenvector);
+    println!(
+        "λ₁ = {:.4}, e₁ = {:.4}, at {:.2}°",
+        run.eigenvalue,
+        run.eigenvector,
+        run.eigenvector[1].atan2(run.eigenvector[0]).to_degrees()
+    );
     for t in [0, 100, 250, 500, 1000] {
         println!(
             "step {t:>4}: ‖w‖ Hebb {:>10.4e}  Oja {:.4}   |cos| Hebb {:.4}  Oja {:.4}",
@@ -27,6 +32,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             alignment(&run.oja, e1)?[t],
         );
     }
+    let eta = CloudSettings::default().eta;
+    let per_step = (hebb_norms[1000] / hebb_norms[250]).powf(1.0 / 750.0);
+    println!(
+        "plain Hebb, steps 250 to 1000: ‖w‖ grows by {per_step:.4} = e^{:.4} per step; \
+         1 + ηλ₁ = {:.4} = e^{:.4}",
+        per_step.ln(),
+        1.0 + run.eigenvalue * eta,
+        (1.0 + run.eigenvalue * eta).ln()
+    );
     println!("Oja ends at w = {:.4}", run.oja.last());
     let long = run_cloud(&CloudSettings {
         epochs: 5,

@@ -3,7 +3,10 @@
 
 use ch02_hebb::experiments::{CloudSettings, run_cloud};
 use ch02_hebb::pca::{covariance, eigen_2x2};
-use ch02_hebb::primer::{average, erf, normal_cdf, oja_step_error, outer, step_example, tiny_data};
+use ch02_hebb::primer::{
+    average, erf, normal_cdf, oja_step_error, outer, sqrt_first_order_error, step_example,
+    tiny_data,
+};
 use ndarray::array;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,6 +28,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             k + 1,
             k + 1,
             c.dot(e)
+        );
+    }
+
+    println!("\n√(1 + ε) against its first-order approximation 1 + ε/2:");
+    for eps in [0.2f64, 0.1, 0.05, 0.025] {
+        let error = sqrt_first_order_error(eps);
+        println!(
+            "ε = {eps:<6} √(1 + ε) = {:.6}  1 + ε/2 = {:.6}  error = {error:.6}  error / ε² = {:.3}",
+            (1.0 + eps).sqrt(),
+            1.0 + eps / 2.0,
+            error / (eps * eps)
         );
     }
 

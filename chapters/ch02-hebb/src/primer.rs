@@ -46,6 +46,14 @@ pub fn average(
 }
 // ANCHOR_END: average
 
+// ANCHOR: sqrt_error
+/// How far the first-order approximation \\(1 + \varepsilon/2\\) lies from
+/// \\(\sqrt{1 + \varepsilon}\\): the error is \\(O(\varepsilon^2)\\).
+pub fn sqrt_first_order_error(eps: f64) -> f64 {
+    (1.0 + eps / 2.0) - (1.0 + eps).sqrt()
+}
+// ANCHOR_END: sqrt_error
+
 // ANCHOR: step_error
 /// How far Oja's step lands from the exact repair it approximates: a Hebbian
 /// step from `w` on the sample `x`, divided by its length. Returns the

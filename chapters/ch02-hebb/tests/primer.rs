@@ -2,7 +2,10 @@
 
 use ch02_hebb::experiments::{CloudSettings, predicted_recall, run_cloud};
 use ch02_hebb::pca::{covariance, eigen_2x2};
-use ch02_hebb::primer::{average, erf, normal_cdf, oja_step_error, outer, step_example, tiny_data};
+use ch02_hebb::primer::{
+    average, erf, normal_cdf, oja_step_error, outer, sqrt_first_order_error, step_example,
+    tiny_data,
+};
 use ndarray::array;
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -42,6 +45,22 @@ fn the_tiny_covariance_has_eigenvalues_four_and_a_half_and_one_half() {
     assert!((e2[0] + h).abs() < 1e-5 && (e2[1] - h).abs() < 1e-5, "{e2}");
     // C e = λ e, the definition, checked on the numbers the page shows.
     assert!((&c.dot(&e1) - &(&e1 * 4.5)).iter().all(|v| v.abs() < 1e-5));
+}
+
+#[test]
+fn the_square_root_table_shrinks_fourfold_per_halving() {
+    let page = [
+        (0.2, 0.004555),
+        (0.1, 0.001191),
+        (0.05, 0.000305),
+        (0.025, 0.000077),
+    ];
+    for (eps, error) in page {
+        let e = sqrt_first_order_error(eps);
+        assert!(close(e, error, 5e-7), "ε = {eps}: {e}");
+        // The error tends to ε²/8, the next term of the series.
+        assert!((0.11..0.126).contains(&(e / (eps * eps))), "{e}");
+    }
 }
 
 #[test]
