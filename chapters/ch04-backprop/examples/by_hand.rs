@@ -17,9 +17,17 @@ use ch04_backprop::descent::one_weight_steps;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("gradient descent on L(w) = (2w - 4)^2, w0 = 0, eta = 0.05");
-    println!("   k        w_k     L(w_k)   dL/dw at w_k");
-    for s in one_weight_steps(2.0, 4.0, 0.0, 0.05, 5)? {
-        println!("{:4}  {:9.5}  {:9.5}  {:9.5}", s.k, s.w, s.loss, s.slope);
+    println!("   k        w_k       L(w_k)   dL/dw at w_k   next step -eta*dL/dw");
+    let eta = 0.05;
+    for s in one_weight_steps(2.0, 4.0, 0.0, eta, 5)? {
+        println!(
+            "{:4}  {:9.5}  {:11.8}  {:9.5}      {:+9.6}",
+            s.k,
+            s.w,
+            s.loss,
+            s.slope,
+            -eta * s.slope
+        );
     }
     println!();
 

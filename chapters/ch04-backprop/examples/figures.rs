@@ -61,6 +61,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out.iter().collect::<Vec<_>>(),
         count_correct(out.view(), y.view()),
     );
+    let at: Vec<String> = [1, 50, 100, 150, 180, 200, 250, 300, 1000]
+        .iter()
+        .filter_map(|&e| run.losses.get(e - 1).map(|l| format!("epoch {e}: {l:.3}")))
+        .collect();
+    println!("mean training loss by epoch: {}", at.join(", "));
     println!(
         "zero init (sigmoid hidden): final loss {:.4}",
         zeros.losses.last().copied().unwrap_or(f32::NAN)

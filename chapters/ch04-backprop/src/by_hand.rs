@@ -257,39 +257,28 @@ pub fn report(net: &Tiny, x: f64, y: f64) -> Result<String, NetError> {
     w(&mut s, format!("  ŷ  = σ(z₂)       = {:>9.6}", f.y_hat));
     w(&mut s, format!("  L  = (ŷ − y)²    = {:>9.6}", f.loss));
     w(&mut s, String::new());
-    w(&mut s, "backward pass (chain rule)".into());
     w(
         &mut s,
-        format!("  ∂L/∂ŷ  = 2(ŷ − y)           = {:>9.6}", g.d_y_hat),
+        "backward pass (chain rule, from the loss down)".into(),
     );
-    w(
-        &mut s,
-        format!("  ∂L/∂z₂ = ∂L/∂ŷ · ŷ(1 − ŷ)   = {:>9.6}", g.d_z2),
-    );
-    w(
-        &mut s,
-        format!("  ∂L/∂w₂ = ∂L/∂z₂ · h         = {:>9.6}", g.d_w2),
-    );
-    w(
-        &mut s,
-        format!("  ∂L/∂b₂ = ∂L/∂z₂ · 1         = {:>9.6}", g.d_b2),
-    );
-    w(
-        &mut s,
-        format!("  ∂L/∂h  = ∂L/∂z₂ · w₂        = {:>9.6}", g.d_h),
-    );
-    w(
-        &mut s,
-        format!("  ∂L/∂z₁ = ∂L/∂h · h(1 − h)   = {:>9.6}", g.d_z1),
-    );
-    w(
-        &mut s,
-        format!("  ∂L/∂w₁ = ∂L/∂z₁ · x         = {:>9.6}", g.d_w1),
-    );
-    w(
-        &mut s,
-        format!("  ∂L/∂b₁ = ∂L/∂z₁ · 1         = {:>9.6}", g.d_b1),
-    );
+    let sy = f.y_hat * (1.0 - f.y_hat);
+    let sh = f.h * (1.0 - f.h);
+    let lines = [
+        ("∂L/∂ŷ ", "2(ŷ − y)        ", 2.0, f.y_hat - y, g.d_y_hat),
+        ("∂L/∂z₂", "∂L/∂ŷ · ŷ(1 − ŷ)", g.d_y_hat, sy, g.d_z2),
+        ("∂L/∂w₂", "∂L/∂z₂ · h      ", g.d_z2, f.h, g.d_w2),
+        ("∂L/∂b₂", "∂L/∂z₂ · 1      ", g.d_z2, 1.0, g.d_b2),
+        ("∂L/∂h ", "∂L/∂z₂ · w₂     ", g.d_z2, net.w2, g.d_h),
+        ("∂L/∂z₁", "∂L/∂h · h(1 − h)", g.d_h, sh, g.d_z1),
+        ("∂L/∂w₁", "∂L/∂z₁ · x      ", g.d_z1, x, g.d_w1),
+        ("∂L/∂b₁", "∂L/∂z₁ · 1      ", g.d_z1, 1.0, g.d_b1),
+    ];
+    for (name, rule, a, b, value) in lines {
+        w(
+            &mut s,
+            format!("  {name} = {rule} = {a:>9.6} · {b:>9.6} = {value:>9.6}"),
+        );
+    }
     w(&mut s, String::new());
     w(
         &mut s,

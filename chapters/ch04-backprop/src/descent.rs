@@ -23,6 +23,7 @@ pub fn one_weight_loss(x: f64, y: f64, w: f64) -> f64 {
 pub fn one_weight_slope(x: f64, y: f64, w: f64) -> f64 {
     2.0 * x * (w * x - y)
 }
+// ANCHOR_END: one_weight
 
 /// One row of a descent table: the weight after `k` steps, the loss there
 /// and the slope there.
@@ -38,6 +39,7 @@ pub struct Step {
     pub slope: f64,
 }
 
+// ANCHOR: one_weight_steps
 /// `n` steps of gradient descent `w ← w − η·dL/dw` from `w0`, with the
 /// learning rate `eta`: `n + 1` rows, from `k = 0` (the start) to `k = n`.
 pub fn one_weight_steps(
@@ -67,7 +69,7 @@ pub fn one_weight_steps(
     }
     Ok(steps)
 }
-// ANCHOR_END: one_weight
+// ANCHOR_END: one_weight_steps
 
 /// Where the `k`-th step lands, in closed form. Each step multiplies the
 /// distance to the minimum `w* = y/x` by the same factor `1 − 2ηx²`, so
