@@ -4,6 +4,9 @@
 //! The data comes from `$HOUSING_DIR` when set, else from the cache
 //! `data/housing/` (downloaded and checked on first use).
 
+use std::error::Error;
+use std::process::ExitCode;
+
 use ch04_backprop::Mse;
 use ch05_regression::train::{TrainConfig, evaluate, train};
 use ch05_regression::{HousingData, housing};
@@ -11,7 +14,28 @@ use ch05_regression::{HousingData, housing};
 /// The seed of the train / validation / test split.
 const SPLIT_SEED: u32 = 42;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Runs the job; on an error, prints `error: <message>` and each cause the
+/// message does not already show, and exits with status 1.
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut text = format!("error: {e}");
+            let mut cause = e.source();
+            while let Some(c) = cause {
+                let line = c.to_string();
+                if !text.contains(&line) {
+                    text.push_str(&format!("\n  caused by: {line}"));
+                }
+                cause = c.source();
+            }
+            eprintln!("{text}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
     let districts = housing::load()?;
     let data = HousingData::prepare(&districts, SPLIT_SEED)?;
     println!(
