@@ -181,6 +181,9 @@ impl FashionMnist {
     /// checking their SHA-256: for copies you made yourself (the tests use it
     /// on small generated files). Gzipped and plain IDX files both work.
     pub fn load_unverified(dir: &Path) -> Result<FashionMnist, DataError> {
+        if let Some(e) = folder_for_a_file(dir) {
+            return Err(e);
+        }
         let missing = missing_files(dir);
         if !missing.is_empty() {
             return Err(DataError::Missing {
@@ -238,6 +241,20 @@ impl FashionMnist {
     // ANCHOR_END: validation_split
 }
 
+/// A folder that stands in `dir` where one of the four files should be: an
+/// error of its own, for it is not missing, and no download replaces it.
+fn folder_for_a_file(dir: &Path) -> Option<DataError> {
+    let file = FILES
+        .iter()
+        .map(|f| dir.join(f.name))
+        .find(|p| p.is_dir())?;
+    let source = std::io::Error::new(
+        std::io::ErrorKind::IsADirectory,
+        "a folder stands where this data file should be",
+    );
+    Some(DataError::Io { file, source })
+}
+
 /// The names of the files that are not in `dir`.
 fn missing_files(dir: &Path) -> Vec<String> {
     FILES
@@ -251,6 +268,9 @@ fn missing_files(dir: &Path) -> Vec<String> {
 /// Gets a verified path for each of the four files. A folder named by the
 /// variable must hold all four; the cache is filled from the mirrors.
 fn fetch_all(source: &Source) -> Result<[PathBuf; 4], DataError> {
+    if let Some(e) = folder_for_a_file(source.dir()) {
+        return Err(e);
+    }
     if let Source::Provided { variable, dir } = source {
         let missing = missing_files(dir);
         if !missing.is_empty() {
