@@ -15,6 +15,8 @@
 //! - [`summary`]: the table of layers, shapes and parameter counts;
 //! - [`compile`]: the loss ([`LossKind`]) and the metrics ([`Metric`]);
 //! - [`optimizer`]: [`Sgd`], with momentum as an option;
+//! - [`momentum`]: plain SGD against momentum in a narrow quadratic valley;
+//! - [`figures`]: the chapter's figure, the momentum experiment;
 //! - [`targets`]: [`Targets`], class labels or real values, so that the same
 //!   model API trains classifiers and regressors.
 //!
@@ -37,8 +39,10 @@
 
 pub mod compile;
 pub mod dense;
+pub mod figures;
 pub mod flatten;
 pub mod layer;
+pub mod momentum;
 pub mod optimizer;
 pub mod sequential;
 pub mod summary;
