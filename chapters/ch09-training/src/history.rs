@@ -114,4 +114,14 @@ mod tests {
         let back: History = serde_json::from_str(&json).unwrap();
         assert_eq!(back, h);
     }
+
+    #[test]
+    fn metrics_written_before_mae_existed_still_read() {
+        let old = r#"{"epochs":[{"epoch":1,"loss":0.5,"accuracy":0.8,
+            "val_loss":0.4,"val_accuracy":0.85,"seconds":2.0}],"stopped":null}"#;
+        let h: History = serde_json::from_str(old).unwrap();
+        assert_eq!(h.epochs[0].mae, None);
+        assert_eq!(h.epochs[0].val_accuracy, Some(0.85));
+        assert!(h.val_mae().is_empty());
+    }
 }
