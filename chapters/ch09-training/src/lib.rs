@@ -19,6 +19,12 @@
 //!   images;
 //! - [`cli`] and [`run`]: the book's main job, `cargo run --release -p
 //!   ch09-training`.
+//!
+//! The same `fit`, `evaluate` and `predict_dataset` train and measure a
+//! regressor: [`InMemory`] holds rows of real-valued targets as well as
+//! class labels, and [`History`] records the mean absolute error beside the
+//! loss (`cargo run --release -p ch09-training --example
+//! housing_sequential`).
 
 pub mod callbacks;
 pub mod cli;
@@ -34,6 +40,7 @@ pub mod run;
 pub mod weights;
 
 pub use callbacks::{Callback, Control, EarlyStopping, TerminateOnNan};
+pub use dataset::BatchTargets;
 pub use dataset::{Batch, Dataset, InMemory};
 pub use error::TrainError;
 pub use fit::{Evaluation, FitOptions, Training};
