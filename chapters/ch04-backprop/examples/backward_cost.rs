@@ -14,7 +14,7 @@ use ndarray::Array2;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = seeded_rng(0);
     let mut layer = Dense::new(784, 300, Activation::Relu, Init::HeNormal, &mut rng)?;
-    let x = Init::Uniform(1.0).weights(32, 784, &mut rng);
+    let x = Init::Uniform(1.0).weights(32, 784, &mut rng)?;
     let grad = Array2::<f32>::ones((32, 300));
     let rounds = 500;
     // Warm up the caches and buffers once.

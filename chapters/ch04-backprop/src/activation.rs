@@ -53,7 +53,14 @@ impl Activation {
             Activation::Step => heaviside(z), // chapter 3's step
             Activation::Sigmoid => sigmoid(z),
             Activation::Tanh => z.tanh(),
-            Activation::Relu => z.max(0.0),
+            // Not `z.max(0.0)`, which turns a NaN into 0 and hides it.
+            Activation::Relu => {
+                if z < 0.0 {
+                    0.0
+                } else {
+                    z
+                }
+            }
         }
     }
     // ANCHOR_END: value
@@ -118,6 +125,19 @@ pub fn sigmoid(z: f32) -> f32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_activation_lets_a_nan_through() {
+        // A NaN that an activation turned into a number would hide a
+        // diverged network behind a finite loss.
+        for f in Activation::ALL {
+            if f != Activation::Step {
+                assert!(f.value(f32::NAN).is_nan(), "{}", f.name());
+            }
+        }
+        assert_eq!(Activation::Relu.value(-2.0), 0.0);
+        assert_eq!(Activation::Relu.value(3.0), 3.0);
+    }
+
     use super::*;
     use ndarray::array;
 

@@ -63,7 +63,7 @@ impl Dense {
             )));
         }
         Dense::from_parameters(
-            init.weights(n_in, n_out, rng),
+            init.weights(n_in, n_out, rng)?, // refuses sizes too large to hold
             Array1::zeros(n_out),
             activation,
         )
@@ -310,9 +310,13 @@ mod tests {
         let mut rng = ch00_toolbox::seeded_rng(8);
         for f in Activation::ALL {
             let mut layer = Dense::new(5, 3, f, Init::Uniform(1.0), &mut rng).unwrap();
-            layer.bias = Init::Uniform(1.0).weights(1, 3, &mut rng).row(0).to_owned();
+            layer.bias = Init::Uniform(1.0)
+                .weights(1, 3, &mut rng)
+                .unwrap()
+                .row(0)
+                .to_owned();
             for b in [4, 1, 7, 4] {
-                let x = Init::Uniform(2.0).weights(b, 5, &mut rng);
+                let x = Init::Uniform(2.0).weights(b, 5, &mut rng).unwrap();
                 let plain = layer.predict(x.view()).unwrap();
                 let fast = layer.forward(x.view()).unwrap();
                 assert_eq!(fast, plain, "{} with a batch of {b}", f.name());
@@ -343,7 +347,7 @@ mod tests {
         assert_eq!(dx, g.dot(&layer.weights.t()));
         // One SGD step moves against the gradient.
         let before = layer.weights.clone();
-        Sgd { learning_rate: 0.1 }.step(&mut layer);
+        Sgd::new(0.1).unwrap().step(&mut layer);
         assert_eq!(layer.weights, &before - &(x.t().dot(&g) * 0.1));
     }
 
@@ -362,7 +366,7 @@ mod tests {
         let x3 = Array2::<f32>::ones((2, 3));
         assert_eq!(layer.forward(x3.view()).unwrap()[(0, 0)], 3.5);
         assert_eq!(layer.backward(g.view()).unwrap().dim(), (2, 3));
-        Sgd { learning_rate: 0.1 }.step(&mut layer);
+        Sgd::new(0.1).unwrap().step(&mut layer);
         // A bias of the wrong length is refused, not a panic.
         layer.bias = Array1::zeros(2);
         assert!(layer.forward(x3.view()).is_err());

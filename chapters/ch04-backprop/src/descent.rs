@@ -11,6 +11,7 @@
 //! the rest of the chapter work in `f32` on arrays.
 
 use crate::error::NetError;
+use crate::optimizer::check_learning_rate;
 
 // ANCHOR: one_weight
 /// The squared error `L(w) = (w·x − y)²` of the one-weight unit `ŷ = w·x`.
@@ -50,11 +51,7 @@ pub fn one_weight_steps(
     n: usize,
 ) -> Result<Vec<Step>, NetError> {
     check_finite(&[("x", x), ("y", y), ("w0", w0)])?;
-    if !(eta.is_finite() && eta > 0.0) {
-        return Err(NetError::InvalidArgument(format!(
-            "the learning rate must be a positive finite number, got {eta}"
-        )));
-    }
+    check_learning_rate(eta)?;
     let mut steps = Vec::with_capacity(n + 1);
     let mut w = w0;
     for k in 0..=n {

@@ -38,6 +38,33 @@ impl NetError {
     }
 }
 
+/// The most numbers that one array of the book's networks may hold (a
+/// weight matrix, a batch, a sample): 2³⁰, 4 GiB of `f32`, some four
+/// thousand times the 266 610 parameters of chapter 8's reference model.
+pub const MAX_ARRAY_LEN: usize = 1 << 30;
+
+// ANCHOR: checked_len
+/// The number of entries of an array of shape `shape`, or an error naming
+/// `what` when it exceeds [`MAX_ARRAY_LEN`] or does not even fit in a
+/// `usize`. ndarray panics ("Shape too large") on such shapes, and the
+/// memory could not be had anyway; checking first turns a caller's
+/// `Dense::new(usize::MAX, 10, …)` into an error. Axes of length 0 count as
+/// 1 in the check, as ndarray counts them, so `[usize::MAX, 0]` is refused
+/// too.
+pub fn checked_len(what: &str, shape: &[usize]) -> Result<usize, NetError> {
+    let nonzero = shape
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d.max(1)));
+    match nonzero {
+        Some(n) if n <= MAX_ARRAY_LEN => Ok(shape.iter().product()),
+        _ => Err(NetError::InvalidArgument(format!(
+            "{what} of shape {} would hold more than {MAX_ARRAY_LEN} numbers",
+            shape_text(shape, false)
+        ))),
+    }
+}
+// ANCHOR_END: checked_len
+
 fn shape_text(shape: &[usize], zero_is_any: bool) -> String {
     let parts: Vec<String> = shape
         .iter()
@@ -110,6 +137,18 @@ impl From<ch03_perceptron::PerceptronError> for NetError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checked_len_refuses_shapes_too_large_to_allocate() {
+        assert_eq!(checked_len("w", &[784, 300]), Ok(235_200));
+        assert_eq!(checked_len("w", &[0, 5]), Ok(0));
+        assert_eq!(checked_len("w", &[]), Ok(1));
+        assert!(checked_len("w", &[usize::MAX, 2]).is_err());
+        assert!(checked_len("w", &[usize::MAX, 0]).is_err());
+        assert!(checked_len("w", &[1 << 20, 1 << 11]).is_err());
+        let err = checked_len("weights", &[usize::MAX / 2, 3]).unwrap_err();
+        assert!(err.to_string().contains("weights of shape"), "{err}");
+    }
 
     #[test]
     fn shape_errors_name_both_shapes() {

@@ -7,6 +7,8 @@
 //! nor blow up as they pass through many layers.
 
 use ndarray::Array2;
+
+use crate::error::{NetError, checked_len};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -29,9 +31,16 @@ pub enum Init {
 
 impl Init {
     // ANCHOR: weights
-    /// A fresh `n_in × n_out` weight matrix drawn from `rng`.
-    pub fn weights(self, n_in: usize, n_out: usize, rng: &mut impl Rng) -> Array2<f32> {
-        match self {
+    /// A fresh `n_in × n_out` weight matrix drawn from `rng`; an error if
+    /// the matrix would be too large to hold ([`checked_len`]).
+    pub fn weights(
+        self,
+        n_in: usize,
+        n_out: usize,
+        rng: &mut impl Rng,
+    ) -> Result<Array2<f32>, NetError> {
+        checked_len("a weight matrix", &[n_in, n_out])?;
+        Ok(match self {
             Init::Zeros => Array2::zeros((n_in, n_out)),
             Init::Uniform(a) => uniform(n_in, n_out, a.abs(), rng),
             Init::GlorotUniform => {
@@ -45,7 +54,7 @@ impl Init {
                     std * g
                 })
             }
-        }
+        })
     }
     // ANCHOR_END: weights
 }
@@ -70,9 +79,15 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_weights() {
-        let a = Init::GlorotUniform.weights(5, 3, &mut seeded_rng(1));
-        let b = Init::GlorotUniform.weights(5, 3, &mut seeded_rng(1));
-        let c = Init::GlorotUniform.weights(5, 3, &mut seeded_rng(2));
+        let a = Init::GlorotUniform
+            .weights(5, 3, &mut seeded_rng(1))
+            .unwrap();
+        let b = Init::GlorotUniform
+            .weights(5, 3, &mut seeded_rng(1))
+            .unwrap();
+        let c = Init::GlorotUniform
+            .weights(5, 3, &mut seeded_rng(2))
+            .unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.dim(), (5, 3));
@@ -82,7 +97,7 @@ mod tests {
     fn glorot_and_he_have_the_variance_they_promise() {
         let mut rng = seeded_rng(7);
         let (n_in, n_out) = (200, 100);
-        let g = Init::GlorotUniform.weights(n_in, n_out, &mut rng);
+        let g = Init::GlorotUniform.weights(n_in, n_out, &mut rng).unwrap();
         let r = (6.0f32 / 300.0).sqrt();
         assert!(g.iter().all(|v| v.abs() <= r));
         // Uniform on [-r, r] has variance r²/3 = 2 / (n_in + n_out).
@@ -92,7 +107,7 @@ mod tests {
             "{}",
             variance(&g)
         );
-        let h = Init::HeNormal.weights(n_in, n_out, &mut rng);
+        let h = Init::HeNormal.weights(n_in, n_out, &mut rng).unwrap();
         let want = 2.0 / n_in as f32;
         assert!(
             (variance(&h) - want).abs() < 0.05 * want,
@@ -107,10 +122,11 @@ mod tests {
         assert!(
             Init::Zeros
                 .weights(3, 4, &mut rng)
+                .unwrap()
                 .iter()
                 .all(|&v| v == 0.0)
         );
-        let u = Init::Uniform(-0.1).weights(30, 30, &mut rng);
+        let u = Init::Uniform(-0.1).weights(30, 30, &mut rng).unwrap();
         assert!(u.iter().all(|v| v.abs() <= 0.1));
         assert!(u.iter().any(|&v| v < 0.0) && u.iter().any(|&v| v > 0.0));
     }

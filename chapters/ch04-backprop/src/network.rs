@@ -133,7 +133,6 @@ impl Mlp {
         loss: &dyn Loss,
         sgd: &Sgd,
     ) -> Result<f32, NetError> {
-        check_rate(sgd)?;
         let output = self.forward(x)?;
         let value = loss.value(output.view(), y)?;
         let grad = loss.gradient(output.view(), y)?;
@@ -197,18 +196,3 @@ impl Mlp {
         Ok(())
     }
 }
-
-// ANCHOR: check_rate
-/// `Sgd`'s field is public, so `Sgd { learning_rate: -1.0 }` can be built
-/// without [`Sgd::new`]'s check; every training step checks again.
-fn check_rate(sgd: &Sgd) -> Result<(), NetError> {
-    if sgd.learning_rate.is_finite() && sgd.learning_rate > 0.0 {
-        Ok(())
-    } else {
-        Err(NetError::InvalidArgument(format!(
-            "the learning rate must be a positive finite number, got {}",
-            sgd.learning_rate
-        )))
-    }
-}
-// ANCHOR_END: check_rate

@@ -173,7 +173,7 @@ fn shape_errors_are_errors_not_panics() {
 fn fit_epoch_checks_its_arguments() {
     let mut rng = seeded_rng(2);
     let mut mlp = xor_network(2, Activation::Tanh, Init::GlorotUniform, &mut rng).unwrap();
-    let sgd = Sgd { learning_rate: 0.1 };
+    let mut sgd = Sgd::new(0.1).unwrap();
     let (x, y) = (xor_inputs(), xor_targets());
     let r = mlp.fit_epoch(x.view(), y.view(), 0, &Mse, &sgd, &mut rng);
     assert!(matches!(r, Err(NetError::InvalidArgument(_))));
@@ -186,10 +186,10 @@ fn fit_epoch_checks_its_arguments() {
         &mut rng,
     );
     assert!(matches!(r, Err(NetError::ShapeMismatch { .. })));
-    let bad = Sgd {
-        learning_rate: f32::INFINITY,
-    };
-    assert!(mlp.train_batch(x.view(), y.view(), &Mse, &bad).is_err());
+    // A bad rate cannot even be set: the optimiser keeps its old one.
+    assert!(sgd.set_learning_rate(f32::INFINITY).is_err());
+    assert!(Sgd::new(f32::INFINITY).is_err());
+    assert_eq!(sgd.learning_rate(), 0.1);
     // A batch larger than the data set is one batch.
     assert!(
         mlp.fit_epoch(x.view(), y.view(), 100, &Mse, &sgd, &mut rng)
@@ -205,7 +205,7 @@ fn a_step_dense_layer_answers_like_chapter_3s_perceptron() {
     let mut rng = seeded_rng(9);
     let p = Perceptron::random(3, 4, StepFunction::Heaviside, 1.0, &mut rng).unwrap();
     let layer = Dense::from_perceptron(&p).unwrap();
-    let x = Init::Uniform(2.0).weights(50, 3, &mut rng);
+    let x = Init::Uniform(2.0).weights(50, 3, &mut rng).unwrap();
     assert_eq!(
         layer.predict(x.view()).unwrap(),
         p.predict(x.view()).unwrap()
