@@ -90,14 +90,16 @@ pub enum Source {
 
 impl Source {
     /// The folder `variable` names when it is set (and not empty), else
-    /// `default_cache`.
+    /// `default_cache`. The rule is
+    /// [`crate::real_data::variable_dir`]'s, which the tests on real data
+    /// share.
     pub fn from_env(variable: &str, default_cache: impl Into<PathBuf>) -> Source {
-        match std::env::var_os(variable) {
-            Some(dir) if !dir.is_empty() => Source::Provided {
+        match crate::real_data::variable_dir(variable) {
+            Some(dir) => Source::Provided {
                 variable: variable.to_string(),
-                dir: PathBuf::from(dir),
+                dir,
             },
-            _ => Source::Cache(default_cache.into()),
+            None => Source::Cache(default_cache.into()),
         }
     }
 
@@ -111,11 +113,10 @@ impl Source {
 }
 
 /// The workspace's own download cache for a data set: `data/<name>` at the
-/// root of the book's checkout.
+/// root of the book's checkout (see [`crate::real_data::cache_dir`], which
+/// the tests on real data share).
 pub fn default_cache_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data")
-        .join(name)
+    crate::real_data::cache_dir(name)
 }
 
 /// Everything that can go wrong while getting a data file. Each variant names

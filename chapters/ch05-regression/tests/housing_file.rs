@@ -1,32 +1,39 @@
-//! The real housing file, read from `$HOUSING_DIR` (skipped with a notice
-//! when the variable is not set).
+//! The real housing file, found as the programs find it: the folder
+//! `$HOUSING_DIR` names, else the cache `data/housing`. Without either,
+//! `cargo test` lists the test as ignored, with the reason; under CI it
+//! fails instead.
 
+use ch00_toolbox::download::Source;
+use ch00_toolbox::real_data::HOUSING;
 use ch05_regression::housing::{
     self, BedroomFill, FEATURE_NAMES, HOUSING_CSV, HOUSING_DIR, Imputation, district_features,
 };
 use ch05_regression::{HousingData, split_indices};
 
-/// The folder `$HOUSING_DIR` names, or `None` after printing why the test
-/// is skipped.
-fn housing_dir() -> Option<std::path::PathBuf> {
-    match std::env::var_os(HOUSING_DIR) {
-        Some(d) if !d.is_empty() => Some(d.into()),
-        _ => {
-            eprintln!(
-                "skipped: set {HOUSING_DIR} to a folder holding housing.csv to run this test"
-            );
-            None
-        }
-    }
+/// The list the build script checks is this chapter's: the same variable
+/// and the same file.
+#[test]
+fn the_build_script_looks_for_this_chapters_file() {
+    assert_eq!(HOUSING.variable, HOUSING_DIR);
+    assert_eq!(HOUSING.files, [HOUSING_CSV.name]);
 }
 
 #[test]
+#[cfg_attr(
+    no_housing,
+    ignore = "housing.csv not found: set HOUSING_DIR, or fill data/housing with `cargo run --release -p ch05-regression`"
+)]
 fn the_real_file_verifies_parses_and_has_the_published_shape() {
-    let Some(dir) = housing_dir() else { return };
-    // Through the same path as the binary: checksum first, then parse.
+    let dir = HOUSING.dir().unwrap_or_else(|e| panic!("{e}"));
+    // Through the same path as the binary, without the network: checksum
+    // first, then parse.
+    let source = Source::Provided {
+        variable: HOUSING_DIR.into(),
+        dir: dir.clone(),
+    };
     let path = HOUSING_CSV
-        .fetch(&housing::housing_source())
-        .expect("HOUSING_DIR holds the published housing.csv");
+        .fetch(&source)
+        .expect("the folder holds the published housing.csv");
     assert!(path.starts_with(&dir));
     let districts = housing::load_from(&path).unwrap();
     assert_eq!(districts.len(), 20_640);

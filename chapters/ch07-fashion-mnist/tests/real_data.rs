@@ -1,36 +1,37 @@
-//! Tests on the real Fashion-MNIST files, found through FASHION_MNIST_DIR
-//! (CI points it at ../shared/data/fashion-mnist). Without it they print a
-//! notice and pass without checking anything.
+//! Tests on the real Fashion-MNIST files, found as the programs find them:
+//! the folder FASHION_MNIST_DIR names (CI points it at
+//! ../shared/data/fashion-mnist), else the cache data/fashion-mnist. Without
+//! either, `cargo test` lists them as ignored, with the reason; under CI
+//! they fail instead.
 
 mod common;
 
 use std::path::PathBuf;
 
 use ch00_toolbox::download::Source;
-use ch07_fashion_mnist::dataset::{FILES, TEST_SIZE, TRAIN_SIZE};
+use ch00_toolbox::real_data::FASHION_MNIST;
+use ch07_fashion_mnist::dataset::{ENV_VAR, FILES, TEST_SIZE, TRAIN_SIZE};
 use ch07_fashion_mnist::{FashionMnist, NUM_CLASSES, VALIDATION_SIZE};
 use ndarray::{Array2, Axis, s};
 
-fn data_dir() -> Option<PathBuf> {
-    match std::env::var_os("FASHION_MNIST_DIR") {
-        Some(d) if !d.is_empty() => Some(PathBuf::from(d)),
-        _ => {
-            eprintln!(
-                "FASHION_MNIST_DIR is not set: skipping the tests on the real Fashion-MNIST files"
-            );
-            None
-        }
-    }
+/// The folder of the real files; a test that gets here without them fails,
+/// saying why.
+fn data_dir() -> PathBuf {
+    FASHION_MNIST.dir().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The published sizes of the four .gz files, in the order of `FILES`.
 const SIZES: [u64; 4] = [26_421_880, 29_515, 4_422_102, 5_148];
 
 #[test]
+#[cfg_attr(
+    no_fashion_mnist,
+    ignore = "Fashion-MNIST not found: set FASHION_MNIST_DIR, or fill data/fashion-mnist with `cargo run --release -p ch07-fashion-mnist`"
+)]
 fn the_real_files_load_with_the_published_checksums_shapes_and_counts() {
-    let Some(dir) = data_dir() else { return };
+    let dir = data_dir();
     let source = Source::Provided {
-        variable: "FASHION_MNIST_DIR".into(),
+        variable: ENV_VAR.into(),
         dir: dir.clone(),
     };
     let (data, reports) = FashionMnist::load_with_report(&source).unwrap();
@@ -66,8 +67,12 @@ fn the_real_files_load_with_the_published_checksums_shapes_and_counts() {
 }
 
 #[test]
+#[cfg_attr(
+    no_fashion_mnist,
+    ignore = "Fashion-MNIST not found: set FASHION_MNIST_DIR, or fill data/fashion-mnist with `cargo run --release -p ch07-fashion-mnist`"
+)]
 fn the_validation_split_is_the_first_5000_training_images() {
-    let Some(dir) = data_dir() else { return };
+    let dir = data_dir();
     let data = FashionMnist::load_from(&dir).unwrap();
     let (train, valid) = data.validation_split();
     assert_eq!(valid.len(), VALIDATION_SIZE);
@@ -84,8 +89,12 @@ fn the_validation_split_is_the_first_5000_training_images() {
 }
 
 #[test]
+#[cfg_attr(
+    no_fashion_mnist,
+    ignore = "Fashion-MNIST not found: set FASHION_MNIST_DIR, or fill data/fashion-mnist with `cargo run --release -p ch07-fashion-mnist`"
+)]
 fn a_shuffled_batch_of_real_images_matches_the_scaled_rows() {
-    let Some(dir) = data_dir() else { return };
+    let dir = data_dir();
     let data = FashionMnist::load_from(&dir).unwrap();
     let indices = [59_999, 0, 31_337, 5_000, 0];
     let mut batch = Array2::zeros((indices.len(), 784));
@@ -120,8 +129,12 @@ fn a_shuffled_batch_of_real_images_matches_the_scaled_rows() {
 }
 
 #[test]
+#[cfg_attr(
+    no_fashion_mnist,
+    ignore = "Fashion-MNIST not found: set FASHION_MNIST_DIR, or fill data/fashion-mnist with `cargo run --release -p ch07-fashion-mnist`"
+)]
 fn verified_files_in_the_cache_are_used_without_the_network() {
-    let Some(dir) = data_dir() else { return };
+    let dir = data_dir();
     let cache = common::TempDir::new("cache");
     for file in FILES {
         let target = std::fs::canonicalize(dir.join(file.name)).unwrap();
@@ -134,4 +147,12 @@ fn verified_files_in_the_cache_are_used_without_the_network() {
         reports[2].path,
         cache.path().join("t10k-images-idx3-ubyte.gz")
     );
+}
+
+/// The list the build script checks is this chapter's: the same variable and
+/// the same four files, in the same order.
+#[test]
+fn the_build_script_looks_for_this_chapters_files() {
+    assert_eq!(FASHION_MNIST.variable, ENV_VAR);
+    assert_eq!(FASHION_MNIST.files, FILES.map(|f| f.name));
 }

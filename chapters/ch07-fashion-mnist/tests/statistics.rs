@@ -1,22 +1,17 @@
 //! The pixel statistics and the nearest-mean accuracy that the chapter
 //! quotes (printed by `--example statistics`), recomputed here another way
-//! from the real files, found through FASHION_MNIST_DIR. Without the
-//! variable the tests print a notice and pass without checking anything.
+//! from the real files: the folder FASHION_MNIST_DIR names, else the cache
+//! data/fashion-mnist. Without either, `cargo test` lists the tests as
+//! ignored, with the reason; under CI they fail instead.
 
-use std::path::PathBuf;
-
+use ch00_toolbox::real_data::FASHION_MNIST;
 use ch07_fashion_mnist::{FashionMnist, NUM_CLASSES, Split};
 
-fn data() -> Option<FashionMnist> {
-    match std::env::var_os("FASHION_MNIST_DIR") {
-        Some(d) if !d.is_empty() => Some(FashionMnist::load_from(&PathBuf::from(d)).unwrap()),
-        _ => {
-            eprintln!(
-                "FASHION_MNIST_DIR is not set: skipping the tests on the real Fashion-MNIST files"
-            );
-            None
-        }
-    }
+/// The real files, loaded and checked; a test that gets here without them
+/// fails, saying why.
+fn data() -> FashionMnist {
+    let dir = FASHION_MNIST.dir().unwrap_or_else(|e| panic!("{e}"));
+    FashionMnist::load_from(&dir).unwrap()
 }
 
 /// Mean, standard deviation and share of zeros of `split.scaled()`, summed
@@ -67,8 +62,12 @@ fn assert_near(what: &str, value: f64, quoted: f64, tolerance: f64) {
 }
 
 #[test]
+#[cfg_attr(
+    no_fashion_mnist,
+    ignore = "Fashion-MNIST not found: set FASHION_MNIST_DIR, or fill data/fashion-mnist with `cargo run --release -p ch07-fashion-mnist`"
+)]
 fn pixel_statistics_are_the_ones_the_page_quotes() {
-    let Some(data) = data() else { return };
+    let data = data();
     let (fit, _) = data.validation_split();
     let (mean, std, zeros) = statistics(&data.train);
     assert_near("mean of all 60 000", mean, 0.2860, 5e-5);
@@ -81,8 +80,12 @@ fn pixel_statistics_are_the_ones_the_page_quotes() {
 }
 
 #[test]
+#[cfg_attr(
+    no_fashion_mnist,
+    ignore = "Fashion-MNIST not found: set FASHION_MNIST_DIR, or fill data/fashion-mnist with `cargo run --release -p ch07-fashion-mnist`"
+)]
 fn the_nearest_mean_classifier_gets_the_quoted_accuracy() {
-    let Some(data) = data() else { return };
+    let data = data();
     let (fit, valid) = data.validation_split();
     assert_near(
         "test accuracy",

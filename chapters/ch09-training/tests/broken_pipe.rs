@@ -2,8 +2,9 @@
 //! quietly, as it ends any command-line tool: no panic, no exit code 101.
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
+
+use ch00_toolbox::real_data::FASHION_MNIST;
 
 /// Runs the binary with `args`, closing its standard output at once (the
 /// reading end of the pipe is dropped right after the start); returns how it
@@ -43,14 +44,15 @@ fn help_into_a_closed_pipe_is_quiet() {
     }
 }
 
+/// Needs the real files (the folder `FASHION_MNIST_DIR` names, else the
+/// cache): without them `cargo test` lists it as ignored, with the reason.
 #[test]
+#[cfg_attr(
+    no_fashion_mnist,
+    ignore = "Fashion-MNIST not found: set FASHION_MNIST_DIR, or fill data/fashion-mnist with `cargo run --release -p ch07-fashion-mnist`"
+)]
 fn a_run_into_a_closed_pipe_stops_quietly_before_training() {
-    let Some(dir) = std::env::var_os("FASHION_MNIST_DIR").map(PathBuf::from) else {
-        eprintln!(
-            "skipped: FASHION_MNIST_DIR is not set, so the real Fashion-MNIST is not available"
-        );
-        return;
-    };
+    let dir = FASHION_MNIST.dir().unwrap_or_else(|e| panic!("{e}"));
     let (status, stderr) = run_with_stdout_closed(
         &["--epochs", "1", "--no-figures"],
         dir.to_str().expect("a UTF-8 path"),

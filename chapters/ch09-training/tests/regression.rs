@@ -1,8 +1,11 @@
 //! `fit`, `evaluate` and `predict_dataset` on real-valued targets: a
 //! synthetic line, the mistakes that must be errors, and chapter 5's
-//! housing model redone with `Sequential` on the real data (`HOUSING_DIR`;
-//! skipped with a notice when it is not set).
+//! housing model redone with `Sequential` on the real data (the folder
+//! `HOUSING_DIR` names, else the cache `data/housing`; without either,
+//! `cargo test` lists that test as ignored, with the reason).
 
+use ch00_toolbox::download::Source;
+use ch00_toolbox::real_data::HOUSING;
 use ch00_toolbox::seeded_rng;
 use ch04_backprop::{Activation, Mse};
 use ch05_regression::HousingData;
@@ -237,17 +240,17 @@ fn the_sequential_regressor_starts_from_chapter_5s_weights() {
 /// imputation and standardisation (`HousingData::prepare` with seed 42), the
 /// same model, weights, learning rate, batch size and number of epochs.
 #[test]
+#[cfg_attr(
+    no_housing,
+    ignore = "housing.csv not found: set HOUSING_DIR, or fill data/housing with `cargo run --release -p ch05-regression`"
+)]
 fn the_sequential_housing_model_reaches_a_test_mse_of_at_most_0_45() {
-    match std::env::var_os(HOUSING_DIR) {
-        Some(d) if !d.is_empty() => {}
-        _ => {
-            eprintln!(
-                "skipped: set {HOUSING_DIR} to a folder holding housing.csv to run this test"
-            );
-            return;
-        }
-    }
-    let path = HOUSING_CSV.fetch(&housing::housing_source()).unwrap();
+    let dir = HOUSING.dir().unwrap_or_else(|e| panic!("{e}"));
+    let source = Source::Provided {
+        variable: HOUSING_DIR.into(),
+        dir,
+    };
+    let path = HOUSING_CSV.fetch(&source).unwrap();
     let districts = housing::load_from(&path).unwrap();
     let data = HousingData::prepare(&districts, 42).unwrap();
     let config = TrainConfig::default();
