@@ -130,6 +130,12 @@ pub enum DownloadError {
         /// The variable that pointed at the folder.
         variable: String,
     },
+    /// Something other than a file (a folder, say) stands where the data
+    /// file should be, provided or cached.
+    NotAFile {
+        /// The path that should be a file.
+        path: PathBuf,
+    },
     /// A file on disk (provided, cached or freshly fetched) has the wrong hash.
     Checksum {
         /// The file that was checked, or the URL it came from.
@@ -189,6 +195,12 @@ impl fmt::Display for DownloadError {
                  (unset {variable} to download it instead)",
                 file.display(),
                 file.parent().unwrap_or(Path::new(".")).display()
+            ),
+            DownloadError::NotAFile { path } => write!(
+                f,
+                "{}: a folder or other non-file stands where this data file should be; \
+                 move it away and try again",
+                path.display()
             ),
             DownloadError::Checksum {
                 file,
@@ -293,6 +305,11 @@ impl DataFile<'_> {
         options: &FetchOptions,
     ) -> Result<PathBuf, DownloadError> {
         let path = source.dir().join(self.name);
+        // A folder where the file should be is neither "missing" nor something
+        // to download over.
+        if path.exists() && !path.is_file() {
+            return Err(DownloadError::NotAFile { path });
+        }
         match source {
             Source::Provided { variable, .. } => {
                 if !path.is_file() {

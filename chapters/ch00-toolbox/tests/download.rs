@@ -244,3 +244,40 @@ fn a_provided_folder_is_used_without_network_and_its_gaps_are_named() {
     std::fs::write(dir.join("file.bin"), BODY).unwrap();
     assert_eq!(file.fetch(&source).unwrap(), dir.join("file.bin"));
 }
+
+#[test]
+fn a_folder_where_the_file_should_be_is_named_not_called_missing_or_downloaded_over() {
+    // No server: a download attempt would fail with a network error instead.
+    let urls = ["http://127.0.0.1:9/never"];
+    let hash = good_hash();
+    let file = DataFile {
+        name: "file.bin",
+        urls: &urls,
+        sha256: &hash,
+    };
+    for (label, make_source) in [
+        (
+            "provided",
+            (|dir: PathBuf| Source::Provided {
+                variable: "TEST_DATA_DIR".into(),
+                dir,
+            }) as fn(PathBuf) -> Source,
+        ),
+        ("cached", |dir: PathBuf| Source::Cache(dir)),
+    ] {
+        let dir = fresh_dir(&format!("folder-as-file-{label}"));
+        std::fs::create_dir_all(dir.join("file.bin")).unwrap();
+        let err = file.fetch(&make_source(dir.clone())).unwrap_err();
+        assert!(
+            matches!(&err, DownloadError::NotAFile { path } if path == &dir.join("file.bin")),
+            "{label}: {err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("file.bin") && text.contains("folder") && !text.contains("missing"),
+            "{label}: {text}"
+        );
+        // The folder is left as it was.
+        assert!(dir.join("file.bin").is_dir(), "{label}");
+    }
+}
