@@ -14,6 +14,8 @@
 //! - [`network`]: the [`Mlp`], its backward pass and its training loop;
 //! - [`xor`]: XOR with hand-set weights, and XOR learnt from scratch;
 //! - [`gradient_check`]: backpropagation checked against finite differences;
+//! - [`worked`]: small worked examples with numbers (activations at a point,
+//!   one layer forward and backward on a batch of two, initial weight scales);
 //! - [`figures`]: the chapter's figures.
 //!
 //! ```
@@ -48,6 +50,7 @@ pub mod init;
 pub mod loss;
 pub mod network;
 pub mod optimizer;
+pub mod worked;
 pub mod xor;
 
 pub use activation::Activation;

@@ -1,0 +1,49 @@
+//! The worked numbers the page includes from `book/figures/ch04-backprop/`
+//! must be what the code prints now. (After a change,
+//! `cargo run -p ch04-backprop --example by_hand` rewrites them.)
+
+use ch04_backprop::worked::{LayerExample, activation_table, init_scales};
+
+#[test]
+fn the_pages_worked_numbers_are_up_to_date() {
+    let dir = ch00_toolbox::figure::figures_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop");
+    let layer = LayerExample::page();
+    let expected = [
+        ("activations-at.txt", activation_table()),
+        ("layer-forward.txt", layer.forward_report()),
+        ("layer-backward.txt", layer.backward_report()),
+        ("init-scales.txt", init_scales().unwrap()),
+    ];
+    for (name, text) in expected {
+        let committed = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| {
+            panic!("{name}: {e}; run cargo run -p ch04-backprop --example by_hand")
+        });
+        assert_eq!(
+            committed, text,
+            "{name} is stale: run cargo run -p ch04-backprop --example by_hand"
+        );
+    }
+}
+
+/// The one-layer example of the page, checked against the crate's `Dense`
+/// layer and `Mse` entry by entry: the page's sums by hand and the matrix
+/// code agree.
+#[test]
+fn the_pages_layer_example_matches_the_dense_layer() {
+    let e = LayerExample::page();
+    let (layer, a, loss, d_x) = e.by_the_crate().unwrap();
+    let close = |p: f32, q: f64| (f64::from(p) - q).abs() < 1e-6;
+    assert!(close(loss, e.loss));
+    for i in 0..2 {
+        for j in 0..2 {
+            assert!(close(a[(i, j)], e.a[i][j]), "A[{i}][{j}]");
+            assert!(close(d_x[(i, j)], e.d_x[i][j]), "dX[{i}][{j}]");
+            assert!(
+                close(layer.grad_weights()[(i, j)], e.d_w[i][j]),
+                "dW[{i}][{j}]"
+            );
+        }
+        assert!(close(layer.grad_bias()[i], e.d_b[i]), "db[{i}]");
+    }
+    assert!(e.loss_after < e.loss, "the descent step lowers the loss");
+}
