@@ -91,14 +91,25 @@ pub fn accuracy(predicted: &[usize], truth: &[usize]) -> Result<f32, PerceptronE
     Ok(right as f32 / truth.len() as f32)
 }
 
+/// The most classes a [`confusion`] table may have: 4 096, a table of
+/// 16 777 216 counts (128 MiB).
+pub const MAX_CLASSES: usize = 4096;
+
 /// A `classes × classes` table: row = true class, column = predicted class,
-/// entry = how many samples. Classes at or above `classes` are an error.
+/// entry = how many samples. Classes at or above `classes`, and more than
+/// [`MAX_CLASSES`] classes, are an error.
 pub fn confusion(
     predicted: &[usize],
     truth: &[usize],
     classes: usize,
 ) -> Result<Vec<Vec<usize>>, PerceptronError> {
     accuracy(predicted, truth)?;
+    if classes > MAX_CLASSES {
+        return Err(PerceptronError::InvalidArgument(format!(
+            "a confusion table of {classes} classes would be too large to hold \
+             (at most {MAX_CLASSES} classes)"
+        )));
+    }
     let mut table = vec![vec![0; classes]; classes];
     for (&p, &t) in predicted.iter().zip(truth) {
         if p >= classes || t >= classes {

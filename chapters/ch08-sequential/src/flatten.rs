@@ -9,6 +9,7 @@
 //! batch fits it, and tells the next layer that it will see 784 inputs.
 
 use ch04_backprop::NetError;
+use ch04_backprop::error::checked_len;
 use ndarray::{Array2, ArrayView2};
 use rand::RngCore;
 
@@ -49,6 +50,7 @@ impl Layer for Flatten {
         input_shape: &[usize],
         _: &mut dyn RngCore,
     ) -> Result<Vec<usize>, NetError> {
+        checked_len("a sample of Flatten", &self.input_shape)?;
         if self.input_shape.is_empty() || self.width() == 0 {
             return Err(NetError::InvalidArgument(format!(
                 "Flatten needs a sample shape with no zero sizes, got {:?}",
@@ -113,5 +115,18 @@ mod tests {
         assert!(f.build(&[28, 0], &mut seeded_rng(0)).is_err());
         let mut g = Flatten::new(Vec::new());
         assert!(g.build(&[], &mut seeded_rng(0)).is_err());
+    }
+
+    #[test]
+    fn a_shape_too_large_to_hold_is_refused() {
+        for shape in [
+            vec![usize::MAX, 2],
+            vec![1 << 40, 1 << 30],
+            vec![usize::MAX, 0],
+        ] {
+            let mut f = Flatten::new(shape.clone());
+            let err = f.build(&shape, &mut seeded_rng(0)).unwrap_err();
+            assert!(matches!(err, NetError::InvalidArgument(_)), "{err}");
+        }
     }
 }

@@ -115,8 +115,11 @@ impl<T: Any> AsAny for T {
 }
 
 /// The number of values in one sample of shape `shape` (`[28, 28]` → 784).
+/// A product too large for a `usize` saturates at `usize::MAX`, which no
+/// batch can match; `build` refuses such shapes with chapter 4's
+/// [`checked_len`](ch04_backprop::error::checked_len).
 pub fn sample_size(shape: &[usize]) -> usize {
-    shape.iter().product()
+    shape.iter().fold(1usize, |n, &d| n.saturating_mul(d))
 }
 
 /// Checks that a batch has at least one row and `width` columns.

@@ -6,6 +6,7 @@
 //! the *velocity* of momentum.
 
 use ch04_backprop::NetError;
+use ch04_backprop::optimizer::check_learning_rate;
 use ndarray::ArrayD;
 
 use crate::layer::Layer;
@@ -52,15 +53,22 @@ impl Sgd {
         self.momentum
     }
 
-    /// Checks the settings: `η` positive and finite, `0 ≤ μ < 1`.
-    /// [`Sequential::compile`](crate::Sequential::compile) calls it.
+    /// Changes the learning rate (between epochs, say), keeping the
+    /// velocities; a rate that chapter 4's
+    /// [`check_learning_rate`] refuses leaves the optimizer unchanged.
+    pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<(), NetError> {
+        check_learning_rate(learning_rate)?;
+        self.learning_rate = learning_rate;
+        Ok(())
+    }
+
+    /// Checks the settings: `η` positive and finite (chapter 4's
+    /// [`check_learning_rate`]), `0 ≤ μ < 1`.
+    /// [`Sequential::compile`](crate::Sequential::compile) calls it, and so
+    /// does every training step, since the optimizer can be replaced after
+    /// `compile` through [`Sequential::compiled_mut`](crate::Sequential::compiled_mut).
     pub fn validate(&self) -> Result<(), NetError> {
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return Err(NetError::InvalidArgument(format!(
-                "the learning rate must be a positive finite number, got {}",
-                self.learning_rate
-            )));
-        }
+        check_learning_rate(self.learning_rate)?;
         if !(0.0..1.0).contains(&self.momentum) {
             return Err(NetError::InvalidArgument(format!(
                 "the momentum must be in [0, 1), got {}",
@@ -177,5 +185,18 @@ mod tests {
         assert!(Sgd::new(f32::NAN).validate().is_err());
         assert!(Sgd::new(0.01).with_momentum(1.0).validate().is_err());
         assert!(Sgd::new(0.01).with_momentum(-0.1).validate().is_err());
+        assert!(Sgd::new(0.01).with_momentum(f32::NAN).validate().is_err());
+        assert!(Sgd::new(f32::INFINITY).validate().is_err());
+        assert!(Sgd::new(-0.01).validate().is_err());
+    }
+
+    #[test]
+    fn the_setter_checks_the_rate() {
+        let mut sgd = Sgd::new(0.1).with_momentum(0.5);
+        assert!(sgd.set_learning_rate(f32::NAN).is_err());
+        assert!(sgd.set_learning_rate(0.0).is_err());
+        assert_eq!(sgd.learning_rate(), 0.1);
+        sgd.set_learning_rate(0.02).unwrap();
+        assert_eq!((sgd.learning_rate(), sgd.momentum()), (0.02, 0.5));
     }
 }

@@ -182,30 +182,52 @@ impl Sequential {
         optimizer: Sgd,
         metrics: &[Metric],
     ) -> Result<&mut Self, NetError> {
-        let last = self.layers.last().ok_or_else(no_layers)?;
-        optimizer.validate()?;
-        check_loss_and_metrics(loss, metrics)?;
-        if loss == LossKind::SparseCategoricalCrossEntropy && !last.ends_with_softmax() {
-            return Err(NetError::InvalidArgument(format!(
-                "{} needs class probabilities: end the model with Dense::new(classes, Softmax)",
-                loss.name()
-            )));
-        }
-        self.compiled = Some(Compiled {
+        let compiled = Compiled {
             loss,
             optimizer,
             metrics: metrics.to_vec(),
-        });
+        };
+        self.check_settings(&compiled)?;
+        self.compiled = Some(compiled);
         Ok(self)
     }
+
+    /// Refuses settings a model cannot be trained with: bad optimizer
+    /// settings, cross-entropy without a softmax at the end, a loss and
+    /// metrics that need different kinds of target.
+    fn check_settings(&self, compiled: &Compiled) -> Result<(), NetError> {
+        let last = self.layers.last().ok_or_else(no_layers)?;
+        compiled.optimizer.validate()?;
+        check_loss_and_metrics(compiled.loss, &compiled.metrics)?;
+        if compiled.loss == LossKind::SparseCategoricalCrossEntropy && !last.ends_with_softmax() {
+            return Err(NetError::InvalidArgument(format!(
+                "{} needs class probabilities: end the model with Dense::new(classes, Softmax)",
+                compiled.loss.name()
+            )));
+        }
+        Ok(())
+    }
     // ANCHOR_END: compile
+
+    /// What `compile` stored, checked again: it can be changed after
+    /// `compile` through [`Sequential::compiled_mut`] (a new learning rate,
+    /// another optimizer), so every place where training or evaluation
+    /// starts calls this rather than trusting the first check.
+    pub fn checked_compiled(&self) -> Result<&Compiled, NetError> {
+        let compiled = self.compiled.as_ref().ok_or_else(not_compiled)?;
+        self.check_settings(compiled)?;
+        Ok(compiled)
+    }
 
     /// What `compile` stored, if it was called.
     pub fn compiled(&self) -> Option<&Compiled> {
         self.compiled.as_ref()
     }
 
-    /// What `compile` stored, writable (to change the learning rate, say).
+    /// What `compile` stored, writable (to change the learning rate, say,
+    /// with `optimizer.set_learning_rate`). Whatever is changed here is
+    /// checked again when training starts: `train_on_batch` and chapter 9's
+    /// `fit` refuse a bad learning rate or momentum set this way.
     pub fn compiled_mut(&mut self) -> Option<&mut Compiled> {
         self.compiled.as_mut()
     }
@@ -267,6 +289,7 @@ impl Sequential {
     ) -> Result<BatchResult, NetError> {
         let targets = targets.into();
         self.check_targets(&x, &targets)?;
+        self.checked_compiled()?; // compiled_mut may have changed it
         let compiled = self.compiled.as_mut().ok_or_else(not_compiled)?;
         let logits = compiled.loss.uses_logits();
         let (last, body) = self.layers.split_last_mut().ok_or_else(no_layers)?;
@@ -311,7 +334,7 @@ impl Sequential {
     ) -> Result<BatchResult, NetError> {
         let targets = targets.into();
         self.check_targets(&x, &targets)?;
-        let compiled = self.compiled.as_ref().ok_or_else(not_compiled)?;
+        let compiled = self.checked_compiled()?;
         let scores = self.predict_rows(x, compiled.loss.uses_logits())?;
         let loss = compiled.loss.value(scores.view(), targets)?;
         let (accuracy, mae) = metrics_if_asked(&compiled.metrics, scores.view(), targets)?;

@@ -47,8 +47,12 @@ pub trait Callback {
 // ANCHOR_END: callback
 
 // ANCHOR: terminate_on_nan
-/// Stops training as soon as a batch loss is NaN or infinite: from then on
-/// every weight it touches is NaN, and no later step can undo it.
+/// Stops training as soon as a batch loss is NaN or infinite, or, at the end
+/// of an epoch, as soon as a weight is: from then on every weight it touches
+/// is NaN, and no later step can undo it. The weights are checked too
+/// because a NaN weight need not show in the loss (an activation or a
+/// kernel that maps NaN to a number hides it); a pass over all parameters
+/// once per epoch costs far less than one batch.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TerminateOnNan;
 
@@ -62,6 +66,28 @@ impl Callback for TerminateOnNan {
             ))
         }
     }
+
+    fn on_epoch_end(
+        &mut self,
+        record: &EpochRecord,
+        model: &mut Sequential,
+    ) -> Result<Control, TrainError> {
+        Ok(match first_non_finite_weight(model) {
+            None => Control::Continue,
+            Some((name, value)) => {
+                Control::Stop(format!("{name} holds {value} after epoch {}", record.epoch))
+            }
+        })
+    }
+}
+
+/// The name and value of the first parameter entry of `model` that is NaN
+/// or infinite, if any.
+pub fn first_non_finite_weight(model: &Sequential) -> Option<(String, f32)> {
+    model
+        .parameters()
+        .into_iter()
+        .find_map(|(name, tensor)| tensor.iter().find(|v| !v.is_finite()).map(|&v| (name, v)))
 }
 // ANCHOR_END: terminate_on_nan
 

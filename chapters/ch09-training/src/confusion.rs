@@ -43,11 +43,14 @@ pub fn per_class_accuracy(counts: &Array2<usize>) -> Vec<f32> {
         .into_iter()
         .enumerate()
         .map(|(t, row)| {
-            let total: usize = row.sum();
-            if total == 0 {
+            // Summed as f64 so that no count can overflow; a matrix that is
+            // not square has no diagonal entry in some rows: 0 there.
+            let total: f64 = row.iter().map(|&c| c as f64).sum();
+            let right = row.get(t).map_or(0.0, |&c| c as f64);
+            if total == 0.0 {
                 0.0
             } else {
-                row[t] as f32 / total as f32
+                (right / total) as f32
             }
         })
         .collect()

@@ -245,14 +245,12 @@ fn check_data(model: &Sequential, data: &dyn Dataset, what: &str) -> Result<(), 
     Ok(())
 }
 
+/// Checks what `compile` stored, again: a learning rate or an optimizer
+/// changed through `compiled_mut` since `compile` is checked here, before
+/// any step is taken.
 fn check_compiled(model: &Sequential) -> Result<(), TrainError> {
-    match model.compiled() {
-        Some(_) => Ok(()),
-        None => Err(NetError::InvalidArgument(
-            "the model is not compiled: call compile first".into(),
-        )
-        .into()),
-    }
+    model.checked_compiled()?;
+    Ok(())
 }
 
 /// Checks that the compiled model can learn from the targets of `data`:
@@ -399,6 +397,7 @@ fn train_epoch(
     progress: &EpochProgress,
     options: &mut FitOptions<'_>,
 ) -> Result<(Running, Option<String>), TrainError> {
+    check_compiled(model)?; // a callback may have changed the optimizer
     let mut engine = engine_for(model, train.target_kind());
     let mut running = Running::default();
     let mut stop = None;

@@ -39,7 +39,7 @@ pub mod progress;
 pub mod run;
 pub mod weights;
 
-pub use callbacks::{Callback, Control, EarlyStopping, TerminateOnNan};
+pub use callbacks::{Callback, Control, EarlyStopping, TerminateOnNan, first_non_finite_weight};
 pub use dataset::BatchTargets;
 pub use dataset::{Batch, Dataset, InMemory};
 pub use error::TrainError;

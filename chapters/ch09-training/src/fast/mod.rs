@@ -446,12 +446,7 @@ impl FastMlp {
                 "sample index {bad} is out of range for {n} samples"
             )));
         }
-        if !learning_rate.is_finite() {
-            return Err(NetError::InvalidArgument(format!(
-                "the learning rate must be finite, not {learning_rate}"
-            )));
-        }
-        Ok(())
+        ch04_backprop::optimizer::check_learning_rate(learning_rate)
     }
 }
 

@@ -1,0 +1,223 @@
+//! Whatever a caller hands `fit`, `evaluate`, the data sets and the
+//! callbacks, the answer is `Ok` or an error, never a panic; and a NaN
+//! never trains on silently.
+
+use ch04_backprop::Activation;
+use ch08_sequential::{Dense, LossKind, Metric, Sequential, Sgd, Softmax};
+use ch09_training::confusion::{confusion_matrix, per_class_accuracy, top_confusions};
+use ch09_training::fast::engine::{FastPath, set_fast_path};
+use ch09_training::{Batch, FitOptions, InMemory, TerminateOnNan, Training};
+use ndarray::{Array2, ArrayD};
+use proptest::prelude::*;
+
+fn model(inputs: usize, sgd: Sgd) -> Sequential {
+    let mut model = Sequential::new(1);
+    model
+        .add(Dense::new(8, Activation::Relu).with_inputs(inputs))
+        .unwrap()
+        .add(Dense::new(3, Softmax))
+        .unwrap();
+    model
+        .compile(
+            LossKind::SparseCategoricalCrossEntropy,
+            sgd,
+            &[Metric::Accuracy],
+        )
+        .unwrap();
+    model
+}
+
+fn data(n: usize) -> (Array2<f32>, Vec<u8>) {
+    let x = Array2::from_shape_fn((n, 2), |(i, j)| ((i * 7 + j * 3) % 5) as f32 - 2.0);
+    let y = (0..n).map(|i| (i % 3) as u8).collect();
+    (x, y)
+}
+
+#[test]
+fn in_memory_refuses_non_finite_samples_and_targets_naming_the_row() {
+    let (mut x, y) = data(6);
+    for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+        x[[4, 1]] = bad;
+        let err = InMemory::new(x.view(), &y).unwrap_err().to_string();
+        assert!(err.contains("row 4"), "{err}");
+    }
+    let (x, _) = data(3);
+    let mut v = Array2::<f32>::zeros((3, 1));
+    v[[2, 0]] = f32::NAN;
+    let err = InMemory::new(x.view(), v.view()).unwrap_err().to_string();
+    assert!(err.contains("target row 2"), "{err}");
+}
+
+/// A rate or momentum set after `compile`, through `compiled_mut`, is
+/// checked where training starts: `fit` and `train_on_batch` refuse it
+/// before taking a step. (Before, the clear path trained to NaN.)
+#[test]
+fn an_optimizer_changed_after_compile_is_checked_again() {
+    let (x, y) = data(30);
+    let train = InMemory::new(x.view(), &y).unwrap();
+    let bad = [
+        Sgd::new(f32::NAN),
+        Sgd::new(f32::INFINITY),
+        Sgd::new(0.0),
+        Sgd::new(-0.1),
+        Sgd::new(0.01).with_momentum(1.0),
+        Sgd::new(0.01).with_momentum(1.5),
+        Sgd::new(0.01).with_momentum(-0.5),
+        Sgd::new(0.01).with_momentum(f32::NAN),
+    ];
+    for sgd in bad {
+        let mut m = model(2, Sgd::new(0.01));
+        let before = m.get_weights();
+        m.compiled_mut().unwrap().optimizer = sgd.clone();
+        let opts = FitOptions::new().epochs(2).verbose(false);
+        let err = m.fit(&train, opts).unwrap_err().to_string();
+        assert!(
+            err.contains("learning rate") || err.contains("momentum"),
+            "{sgd:?}: {err}"
+        );
+        let err = m.train_on_batch(x.view(), &y).unwrap_err().to_string();
+        assert!(
+            err.contains("learning rate") || err.contains("momentum"),
+            "{err}"
+        );
+        assert_eq!(m.get_weights(), before, "{sgd:?} changed the weights");
+    }
+    // The checked setter refuses the same rates and keeps the old one.
+    let mut m = model(2, Sgd::new(0.01));
+    let opt = &mut m.compiled_mut().unwrap().optimizer;
+    assert!(opt.set_learning_rate(f32::NAN).is_err());
+    assert_eq!(opt.learning_rate(), 0.01);
+}
+
+/// A NaN weight that the loss does not show (a ReLU, or a kernel, that
+/// maps NaN to a number) still stops training: `TerminateOnNan` checks the
+/// weights at the end of every epoch. Before, it watched only the loss, and
+/// the run went on to the end with NaN weights.
+#[test]
+fn terminate_on_nan_catches_a_nan_weight() {
+    let (x, y) = data(60);
+    let train = InMemory::new(x.view(), &y).unwrap();
+    for mode in [FastPath::Never, FastPath::Always] {
+        set_fast_path(mode);
+        let mut m = model(2, Sgd::new(0.01));
+        // One weight of the first layer is NaN; the others are fine.
+        let mut w: Vec<ArrayD<f32>> = m.get_weights();
+        w[0][[0, 0]] = f32::NAN;
+        m.set_weights(&w).unwrap();
+        let mut nan = TerminateOnNan;
+        let history = m
+            .fit(
+                &train,
+                FitOptions::new()
+                    .epochs(4)
+                    .callback(&mut nan)
+                    .verbose(false),
+            )
+            .unwrap();
+        assert_eq!(history.len(), 1, "{mode:?}");
+        let why = history.stopped.unwrap();
+        assert!(why.contains("NaN") || why.contains("loss"), "{why}");
+    }
+    set_fast_path(FastPath::WhenOptimised);
+}
+
+#[test]
+fn zero_epochs_or_a_zero_batch_size_are_errors() {
+    let (x, y) = data(10);
+    let train = InMemory::new(x.view(), &y).unwrap();
+    let mut m = model(2, Sgd::new(0.01));
+    for opts in [FitOptions::new().epochs(0), FitOptions::new().batch_size(0)] {
+        assert!(m.fit(&train, opts.verbose(false)).is_err());
+    }
+}
+
+#[test]
+fn confusion_helpers_take_any_matrix() {
+    let odd = Array2::from_shape_vec((3, 2), vec![1, 2, 3, 4, 5, 6]).unwrap();
+    assert_eq!(per_class_accuracy(&odd).len(), 3);
+    assert_eq!(per_class_accuracy(&odd)[2], 0.0); // no diagonal entry
+    let huge = Array2::from_elem((2, 2), usize::MAX);
+    assert_eq!(per_class_accuracy(&huge), vec![0.5, 0.5]);
+    assert!(top_confusions(&odd, usize::MAX).len() <= 6);
+    assert!(confusion_matrix(&[0], &[0], usize::MAX / 2).is_err());
+    assert!(confusion_matrix(&[0, 1], &[0], 2).is_err());
+}
+
+/// Values a hostile caller tries: ordinary ones, zero, extremes, NaN, ±∞.
+fn any_value() -> impl Strategy<Value = f32> {
+    prop_oneof![
+        4 => -3.0f32..3.0,
+        1 => Just(0.0f32),
+        1 => Just(f32::NAN),
+        1 => Just(f32::INFINITY),
+        1 => Just(f32::NEG_INFINITY),
+        1 => Just(f32::MAX),
+        1 => Just(-1e30f32),
+    ]
+}
+
+fn any_size() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        6 => 0usize..6,
+        1 => Just(usize::MAX / 2),
+        1 => Just(usize::MAX),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Arbitrary data of any width and kind, arbitrary options and rates:
+    /// every call returns, `Ok` or `Err`.
+    #[test]
+    fn fit_evaluate_and_predict_never_panic(
+        rows in 0usize..7,
+        width in 0usize..4,
+        values in proptest::collection::vec(any_value(), 0..28),
+        labels in proptest::collection::vec(any::<u8>(), 0..8),
+        epochs in any_size(),
+        batch in any_size(),
+        lr in any_value(),
+        momentum in any_value(),
+        real_targets in any::<bool>(),
+    ) {
+        let x = Array2::from_shape_fn((rows, width), |(i, j)| {
+            values.get(i * width + j).copied().unwrap_or(1.0)
+        });
+        let y = Array2::from_shape_fn((rows, 3), |(i, j)| {
+            values.get(i + j).copied().unwrap_or(0.5)
+        });
+        let mut m = model(2, Sgd::new(0.01));
+        m.compiled_mut().unwrap().optimizer = Sgd::new(lr).with_momentum(momentum);
+        let data = if real_targets {
+            InMemory::new(x.view(), y.view())
+        } else {
+            InMemory::new(x.view(), &labels)
+        };
+        if let Ok(data) = data {
+            // Keep the number of epochs affordable; the huge ones must be
+            // refused or run, never panic, so only try them on a tiny set.
+            let epochs = if epochs > 3 && rows > 0 && width == 2 { 3 } else { epochs };
+            let _ = m.fit(&data, FitOptions::new().epochs(epochs).batch_size(batch).verbose(false));
+            let _ = m.evaluate(&data);
+            let _ = m.predict_dataset(&data);
+            let mut b = Batch::new(width);
+            let _ = b.fill(&data, &[0, rows, usize::MAX]);
+        }
+        let _ = m.train_on_batch(x.view(), &labels);
+        let _ = m.test_on_batch(x.view(), y.view());
+    }
+
+    #[test]
+    fn confusion_never_panics(
+        predicted in proptest::collection::vec(any_size(), 0..6),
+        labels in proptest::collection::vec(any::<u8>(), 0..6),
+        classes in any_size(),
+        k in any_size(),
+    ) {
+        if let Ok(c) = confusion_matrix(&predicted, &labels, classes) {
+            let _ = per_class_accuracy(&c);
+            let _ = top_confusions(&c, k);
+        }
+    }
+}
