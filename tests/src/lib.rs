@@ -366,12 +366,219 @@ pub fn check_notebooks(root: &Path) -> Vec<String> {
     files.iter().flat_map(|f| check_notebook(root, f)).collect()
 }
 
-/// All checks.
+/// One line of the registry in `tests/regen-outputs.sh`: an output file under
+/// `book/outputs/` and the `cargo run` arguments of the program that makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputEntry {
+    /// The file, relative to `book/outputs/` (`ch07-fashion-mnist/files.txt`).
+    pub file: String,
+    /// `true` for `writes` (the example writes the file itself through
+    /// `ch00_toolbox::output`), `false` for `capture` (the script saves the
+    /// program's standard output).
+    pub written_by_example: bool,
+    /// The package after `-p`.
+    pub package: String,
+    /// The example after `--example`, if the program is an example.
+    pub example: Option<String>,
+    /// 1-based line of the script.
+    pub line: usize,
+}
+
+/// The script that regenerates every output file, relative to the root.
+pub const REGEN_SCRIPT: &str = "tests/regen-outputs.sh";
+
+/// The registry lines of the regeneration script's text: `writes FILE ARGS…`
+/// and `capture FILE "HOW COMPARED" ARGS…`.
+pub fn output_registry(script: &str) -> Vec<OutputEntry> {
+    let mut out = Vec::new();
+    for (i, line) in script.lines().enumerate() {
+        let (written_by_example, rest) = if let Some(r) = line.strip_prefix("writes ") {
+            (true, r)
+        } else if let Some(r) = line.strip_prefix("capture ") {
+            (false, r)
+        } else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let (file, mut args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        if !written_by_example {
+            // Skip the quoted "how compared".
+            let a = args.trim_start();
+            args = a
+                .strip_prefix('"')
+                .and_then(|q| q.split_once('"'))
+                .map_or(a, |(_, after)| after);
+        }
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let after = |flag: &str| {
+            words
+                .iter()
+                .position(|w| *w == flag)
+                .and_then(|k| words.get(k + 1))
+                .map(|w| w.to_string())
+        };
+        out.push(OutputEntry {
+            file: file.to_string(),
+            written_by_example,
+            package: after("-p").unwrap_or_default(),
+            example: after("--example"),
+            line: i + 1,
+        });
+    }
+    out
+}
+
+/// Check 5: program output on the pages is regenerated. Every page include
+/// of a file under `book/outputs/` names a file in the registry of
+/// `tests/regen-outputs.sh`; every `writes` line names an example whose source
+/// writes a report of that name; every file under `book/outputs/` is in the
+/// registry and starts with a `# cargo run …` header naming its program.
+pub fn check_outputs(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let outputs = root.join("book/outputs");
+    let script_path = root.join(REGEN_SCRIPT);
+    let registry = fs::read_to_string(&script_path)
+        .map(|s| output_registry(&s))
+        .unwrap_or_default();
+    let listed = |file: &str| registry.iter().find(|e| e.file == file);
+
+    for page in pages(root) {
+        let Ok(text) = fs::read_to_string(&page) else {
+            continue;
+        };
+        let dir = page.parent().unwrap_or(root);
+        for inc in includes(&text) {
+            let target = normalise(&dir.join(&inc.file));
+            let Ok(under) = target.strip_prefix(normalise(&outputs)) else {
+                continue;
+            };
+            let file = under.to_string_lossy().replace('\\', "/");
+            if listed(&file).is_none() {
+                problems.push(format!(
+                    "{}:{}: includes {}, which no line of {REGEN_SCRIPT} regenerates",
+                    rel(root, &page),
+                    inc.line,
+                    inc.file
+                ));
+            }
+        }
+    }
+
+    for e in &registry {
+        let at = format!("{REGEN_SCRIPT}:{}", e.line);
+        if !outputs.join(&e.file).is_file() {
+            problems.push(format!(
+                "{at}: book/outputs/{} does not exist (run `bash {REGEN_SCRIPT}`)",
+                e.file
+            ));
+        }
+        let chapter = e.file.split('/').next().unwrap_or("");
+        if e.package != chapter {
+            problems.push(format!(
+                "{at}: {} is run with `-p {}`, but lies in the folder of {chapter}",
+                e.file, e.package
+            ));
+        }
+        if e.written_by_example {
+            let Some(example) = &e.example else {
+                problems.push(format!("{at}: `writes {}` names no --example", e.file));
+                continue;
+            };
+            let source = root
+                .join("chapters")
+                .join(&e.package)
+                .join("examples")
+                .join(format!("{example}.rs"));
+            let stem = e.file.rsplit('/').next().unwrap_or("");
+            let stem = stem.strip_suffix(".txt").unwrap_or(stem);
+            match fs::read_to_string(&source) {
+                Err(_) => problems.push(format!(
+                    "{at}: {} is written by example {example} of {}, which does not exist",
+                    e.file, e.package
+                )),
+                Ok(src) => {
+                    if !src.contains("outputs_dir(") || !src.contains(&format!("\"{stem}\"")) {
+                        problems.push(format!(
+                            "{at}: {} does not write {} (no Output named \"{stem}\" under outputs_dir)",
+                            rel(root, &source),
+                            e.file
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    let mut files = Vec::new();
+    collect_files(&outputs, "txt", &mut files);
+    files.sort();
+    for path in files {
+        let file = path
+            .strip_prefix(&outputs)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let shown = rel(root, &path);
+        let Some(e) = listed(&file) else {
+            problems.push(format!("{shown}: no line of {REGEN_SCRIPT} regenerates it"));
+            continue;
+        };
+        let header = fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let names_program = header.starts_with("# cargo run ")
+            && header
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .any(|w| w == ["-p", e.package.as_str()])
+            && e.example.as_ref().is_none_or(|ex| {
+                header
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .windows(2)
+                    .any(|w| w == ["--example", ex.as_str()])
+            });
+        if !names_program {
+            problems.push(format!(
+                "{shown}: its first line should be `# cargo run … -p {}{}`, found `{header}`",
+                e.package,
+                e.example
+                    .as_ref()
+                    .map(|x| format!(" --example {x}"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    problems
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn normalise(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Every check, on one tree.
 pub fn check_all(root: &Path) -> Vec<String> {
     let mut all = check_includes(root);
     all.extend(check_chapters(root));
     all.extend(check_figures(root));
     all.extend(check_notebooks(root));
+    all.extend(check_outputs(root));
     all
 }
 

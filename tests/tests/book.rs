@@ -33,3 +33,13 @@ fn every_figure_a_page_shows_exists() {
 fn every_notebook_is_an_evcxr_notebook_on_a_chapter_crate() {
     assert_none("bad notebooks", book_tests::check_notebooks(&root()));
 }
+
+#[test]
+fn every_program_output_a_page_shows_is_regenerated() {
+    let registry = std::fs::read_to_string(root().join(book_tests::REGEN_SCRIPT)).unwrap();
+    assert!(!book_tests::output_registry(&registry).is_empty());
+    assert_none(
+        "outputs not regenerated",
+        book_tests::check_outputs(&root()),
+    );
+}

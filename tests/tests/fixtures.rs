@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use book_tests::{check_chapters, check_figures, check_includes, check_notebooks};
+use book_tests::{check_chapters, check_figures, check_includes, check_notebooks, check_outputs};
 
 /// A minimal, correct book tree in a fresh temporary folder.
 fn good_tree(name: &str) -> PathBuf {
@@ -28,6 +28,22 @@ fn good_tree(name: &str) -> PathBuf {
         "# A\n\n```rust,ignore\n{{#include ../chapters/ch01-a/src/lib.rs:add}}\n```\n\n![a figure](figures/ch01-a/f.svg)\n",
     );
     w("book/figures/ch01-a/f.svg", "<svg/>");
+    w(
+        "book/ch01-a-run.md",
+        "# Running A\n\n```text\n{{#include outputs/ch01-a/report.txt:2:}}\n```\n",
+    );
+    w(
+        "book/outputs/ch01-a/report.txt",
+        "# cargo run -p ch01-a --example report (compared exactly)\n3 of 4\n",
+    );
+    w(
+        "chapters/ch01-a/examples/report.rs",
+        "let out = Output::new(outputs_dir(env!(\"CARGO_MANIFEST_DIR\"), \"ch01-a\"), \"report\", c, e);\n",
+    );
+    w(
+        "tests/regen-outputs.sh",
+        "registry() {\nwrites  ch01-a/report.txt  -p ch01-a --example report\n}\n",
+    );
     w(
         "notebooks/ch01-a.ipynb",
         &notebook("rust", ":dep ch01-a = { path = \"../chapters/ch01-a\" }"),
@@ -221,4 +237,65 @@ fn a_dep_outside_the_first_code_cell_fails() {
     fs::write(root.join("notebooks/ch01-a.ipynb"), nb.to_string()).unwrap();
     let p = check_notebooks(&root);
     assert!(p.iter().any(|m| m.contains("first code cell")), "{p:?}");
+}
+
+#[test]
+fn an_included_output_that_the_script_does_not_regenerate_fails() {
+    let root = good_tree("output-unlisted");
+    edit(
+        &root,
+        "tests/regen-outputs.sh",
+        "writes  ch01-a/report.txt  -p ch01-a --example report\n",
+        "",
+    );
+    let p = check_outputs(&root);
+    assert!(
+        p.iter()
+            .any(|m| m.contains("book/ch01-a-run.md:4") && m.contains("regenerates")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("book/outputs/ch01-a/report.txt")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn an_output_that_its_example_does_not_write_fails() {
+    let root = good_tree("output-not-written");
+    edit(
+        &root,
+        "chapters/ch01-a/examples/report.rs",
+        "\"report\"",
+        "\"summary\"",
+    );
+    let p = check_outputs(&root);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].contains("tests/regen-outputs.sh:2") && p[0].contains("does not write"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn an_output_without_its_command_header_fails() {
+    let root = good_tree("output-header");
+    edit(
+        &root,
+        "book/outputs/ch01-a/report.txt",
+        "--example report",
+        "--example other",
+    );
+    let p = check_outputs(&root);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("first line"), "{p:?}");
+}
+
+#[test]
+fn an_output_run_from_another_package_fails() {
+    let root = good_tree("output-package");
+    edit(&root, "tests/regen-outputs.sh", "-p ch01-a", "-p ch02-b");
+    let p = check_outputs(&root);
+    assert!(p.iter().any(|m| m.contains("-p ch02-b")), "{p:?}");
 }

@@ -10,12 +10,15 @@
 //!   for the book or inline in a Jupyter notebook;
 //! - [`download`]: fetching a data file once, checking its SHA-256, and caching
 //!   it atomically, with a clear error when the network is not there;
+//! - [`output`]: a program's report, printed and written to the book's
+//!   `outputs/` for the page to include;
 //! - [`real_data`]: where a data set's folder is (its variable, else the
 //!   cache), and how the tests on real data say they were skipped.
 
 pub mod arrays;
 pub mod download;
 pub mod figure;
+pub mod output;
 pub mod random;
 pub mod real_data;
 

@@ -24,17 +24,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let membrane = Membrane::default();
     let inputs = example_inputs();
     let trace = membrane.simulate(&inputs, 150.0, 0.5)?;
-    println!("spikes at {:?} ms", trace.spikes_ms);
-    for (from, to) in [(0.0, 30.0), (30.0, 75.0), (75.0, 82.0), (115.0, 150.0)] {
-        let highest = trace
-            .times_ms
-            .iter()
-            .zip(&trace.potential_mv)
-            .filter(|&(&t, _)| t >= from && t < to)
-            .map(|(_, &v)| v)
-            .fold(f32::MIN, f32::max);
-        println!("highest potential in [{from}, {to}) ms: {highest:.2} mV");
-    }
     save_svg(write("membrane.svg"), (900, 460), |a| {
         let notes = [
             (12.0, "one input"),

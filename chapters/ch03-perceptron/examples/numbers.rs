@@ -1,16 +1,35 @@
 //! Prints every number chapter 3 quotes:
 //! `cargo run -p ch03-perceptron --example numbers`.
+//!
+//! Each section is also written to `book/outputs/ch03-perceptron/` (`setosa`,
+//! `novikoff`, `one-vs-rest`, `xor`), where the page includes it.
 
 use ch03_perceptron::convergence::{novikoff_bound, radius, widest_margin};
 use ch03_perceptron::multiclass::{accuracy, confusion, predict_classes};
 use ch03_perceptron::{Feature, Iris, Perceptron, Species, StepFunction, TrainConfig, xor};
 use ndarray::array;
+use std::io::Write;
+
+use ch00_toolbox::output::{Compared, Output, outputs_dir};
+
+/// A report of this example, saved under `book/outputs/ch03-perceptron/`.
+fn output(name: &str) -> Output {
+    Output::new(
+        outputs_dir(env!("CARGO_MANIFEST_DIR"), "ch03-perceptron"),
+        name,
+        "cargo run -p ch03-perceptron --example numbers",
+        // Net inputs are short f32 dot products in ndarray, whose summation
+        // order may depend on the CPU: the printed digits are what is promised.
+        Compared::AsPrinted("3 to 4 decimals, weights in full"),
+    )
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let iris = Iris::load();
     let step = StepFunction::Heaviside;
 
     println!("== Setosa against the rest, petal length and width ==");
+    let mut out = output("setosa");
     // ANCHOR: setosa
     let x = iris.petals();
     let y = iris.one_vs_rest_targets(Species::Setosa, step);
@@ -21,20 +40,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut p = Perceptron::new(2, 1, step)?;
     let report = p.fit(x.view(), y.view(), &config)?;
-    println!(
+    writeln!(
+        out,
         "seed 42: {} epochs, mistakes per epoch {:?}, converged: {}",
         report.epochs(),
         report.mistakes_per_epoch(),
         report.converged
-    );
-    println!("weights {}, bias {}", p.weights.column(0), p.bias[0]);
-    println!("training accuracy {}", p.accuracy(x.view(), y.view())?);
+    )?;
+    writeln!(out, "weights {}, bias {}", p.weights.column(0), p.bias[0])?;
+    writeln!(out, "training accuracy {}", p.accuracy(x.view(), y.view())?)?;
     let flower = array![[2.0f32, 0.5]];
-    println!(
+    writeln!(
+        out,
         "net input for petals 2 cm x 0.5 cm: {:.3} -> setosa? {}",
         p.net_input(flower.view())?[[0, 0]],
         p.predict(flower.view())?[[0, 0]] == 1.0
-    );
+    )?;
     // ANCHOR_END: setosa
     let mut says_setosa = 0;
     let mut epochs = Vec::new();
@@ -46,13 +67,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             says_setosa += 1;
         }
     }
-    println!(
+    writeln!(
+        out,
         "seeds 0..100: epochs from {} to {}; the new flower is called setosa by {says_setosa} of 100",
         epochs.iter().min().unwrap_or(&0),
         epochs.iter().max().unwrap_or(&0)
-    );
+    )?;
+
+    println!("wrote {}", out.save()?.display());
 
     println!("\n== Novikoff's bound ==");
+    let mut out = output("novikoff");
     for features in [
         [Feature::PetalLength, Feature::PetalWidth],
         [Feature::SepalLength, Feature::SepalWidth],
@@ -75,16 +100,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             )?;
             most = most.max(rep.total_mistakes());
         }
-        println!(
+        writeln!(
+            out,
             "{} and {}: R = {r:.3}, widest margin between {:.4} and {:.4}, bound (R/γ)² = {bound:.0}, most mistakes over seeds 0..10 = {most}",
             features[0].name(),
             features[1].name(),
             s.margin,
             s.upper_bound
-        );
+        )?;
     }
 
+    println!("wrote {}", out.save()?.display());
+
     println!("\n== One-vs-rest, three units, learning rate 0.1, seed 42 ==");
+    let mut out = output("one-vs-rest");
     let truth: Vec<usize> = iris.species.iter().map(|s| s.index()).collect();
     for (name, features) in [
         (
@@ -108,15 +137,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let clean: Vec<bool> = (0..3)
                 .map(|j| rep.mistakes.column(j).iter().any(|&m| m == 0))
                 .collect();
-            println!(
+            writeln!(
+                out,
                 "{name}, {epochs:4} epochs: per unit {per_unit:.3}, a clean epoch per unit {clean:?}, three species {:.3}",
                 accuracy(&classes, &truth)?
-            );
+            )?;
             if epochs == 100 {
-                println!(
+                writeln!(
+                    out,
                     "    confusion (rows true, columns predicted): {:?}",
                     confusion(&classes, &truth, 3)?
-                );
+                )?;
             }
         }
         let (train, test) = iris.split(10, 42);
@@ -130,14 +161,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         p.fit(xtr.view(), train.one_vs_rest_all(step).view(), &config)?;
         let classes_of =
             |set: &Iris| -> Vec<usize> { set.species.iter().map(|s| s.index()).collect() };
-        println!(
+        writeln!(
+            out,
             "{name}, 120 train / 30 test flowers, 100 epochs: train {:.3}, test {:.3}",
             accuracy(&predict_classes(&p, xtr.view())?, &classes_of(&train))?,
             accuracy(&predict_classes(&p, xte.view())?, &classes_of(&test))?
-        );
+        )?;
     }
 
+    println!("wrote {}", out.save()?.display());
+
     println!("\n== XOR ==");
+    let mut out = output("xor");
     let mut best = 0;
     for seed in 0..5 {
         for learning_rate in [0.01, 0.1, 1.0, 10.0] {
@@ -146,6 +181,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             best = best.max(correct.iter().copied().max().unwrap_or(0));
         }
     }
-    println!("most points right after any of 1000 epochs, 5 seeds, 4 learning rates: {best} of 4");
+    writeln!(
+        out,
+        "most points right after any of 1000 epochs, 5 seeds, 4 learning rates: {best} of 4"
+    )?;
+    println!("wrote {}", out.save()?.display());
     Ok(())
 }

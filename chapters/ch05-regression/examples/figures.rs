@@ -25,17 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("wrote regression-losses.svg");
 
     let run = overfit(&OverfitConfig::default())?;
-    for p in run.curve.iter().filter(|p| p.epoch % 2000 == 0) {
-        println!(
-            "overfitting, epoch {:>5}: train {:.4}, valid {:.4}",
-            p.epoch, p.train, p.valid
-        );
-    }
-    let best = run.best;
-    println!(
-        "lowest validation MSE {:.4} at epoch {} (train {:.4})",
-        best.valid, best.epoch, best.train
-    );
+    // Its numbers: `cargo run --release -p ch05-regression --example overfitting`.
     save_svg(dir.join("overfitting.svg"), (1100, 460), |a| {
         draw_overfitting(a, &run)
     })?;

@@ -2,8 +2,12 @@
 //! classifier, computed from the real data:
 //! `FASHION_MNIST_DIR=../shared/data/fashion-mnist cargo run --release -p ch07-fashion-mnist --example statistics`
 //! (without the variable, the data set is loaded from, or downloaded into,
-//! the cache `data/fashion-mnist/`).
+//! the cache `data/fashion-mnist/`). It also writes them to
+//! `book/outputs/ch07-fashion-mnist/statistics.txt`, which the page includes.
 
+use std::io::Write;
+
+use ch00_toolbox::output::{Compared, Output, outputs_dir};
 use ch07_fashion_mnist::split::Split;
 use ch07_fashion_mnist::{FashionMnist, NUM_CLASSES};
 use ndarray::Array2;
@@ -46,26 +50,39 @@ fn nearest_mean(split: &Split, means: &Array2<f32>) -> Vec<usize> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut out = Output::new(
+        outputs_dir(env!("CARGO_MANIFEST_DIR"), "ch07-fashion-mnist"),
+        "statistics",
+        "cargo run --release -p ch07-fashion-mnist --example statistics",
+        // The statistics are f64 sums over byte counts in a fixed order; the
+        // accuracies come from f32 matrix products, whose summation order may
+        // depend on the CPU.
+        Compared::AsPrinted("statistics to 4 decimals, accuracies as counts"),
+    );
     let data = FashionMnist::load()?;
     let (fit, valid) = data.validation_split();
 
-    println!("scaled pixels (v / 255):");
+    writeln!(out, "scaled pixels (v / 255):")?;
     for (name, split) in [
         ("fit images (the 55 000 trained on)", &fit),
         ("all 60 000 training images", &data.train),
     ] {
         let (mean, std, zeros) = pixel_statistics(split);
-        println!(
+        writeln!(
+            out,
             "  {name:<36} mean {mean:.4}, standard deviation {std:.4}, exactly 0: {:.1} %",
             100.0 * zeros
-        );
+        )?;
     }
 
     let means = fit.class_means();
     let means = means
         .to_shape((NUM_CLASSES, fit.pixels_per_image()))?
         .to_owned();
-    println!("nearest class mean (the means of the 55 000 fit images):");
+    writeln!(
+        out,
+        "nearest class mean (the means of the 55 000 fit images):"
+    )?;
     for (name, split) in [("validation", &valid), ("test", &data.test)] {
         let predicted = nearest_mean(split, &means);
         let correct = predicted
@@ -73,11 +90,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .zip(&split.labels)
             .filter(|&(&p, &y)| p == usize::from(y))
             .count();
-        println!(
+        writeln!(
+            out,
             "  {name:<10} accuracy {:.1} % ({correct} of {})",
             100.0 * correct as f64 / split.len() as f64,
             split.len()
-        );
+        )?;
     }
+    println!("wrote {}", out.save()?.display());
     Ok(())
 }
