@@ -2,17 +2,29 @@
 //! `cargo run -p ch02-hebb --example primer`.
 
 use ch02_hebb::experiments::{CloudSettings, run_cloud};
-use ch02_hebb::pca::{covariance, eigen_2x2};
+use ch02_hebb::learning::norm;
+use ch02_hebb::pca::{cosine, covariance, eigen_2x2};
 use ch02_hebb::primer::{
-    average, erf, normal_cdf, oja_step_error, outer, sqrt_first_order_error, step_example,
-    tiny_data,
+    average, erf, normal_cdf, normal_density, oja_step_error, outer, sqrt_first_order_error,
+    step_example, tiny_data,
 };
 use ndarray::array;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("‖(3, 4)‖ = {}", norm(array![3.0f32, 4.0].view()));
     let (x, y) = (array![1.0f32, 2.0], array![3.0f32, -1.0]);
     println!("dot product x · y = {}", x.dot(&y));
+    println!(
+        "‖x‖ = {:.4}, ‖y‖ = {:.4}, cos θ = x · y / (‖x‖ ‖y‖) = {:.4}",
+        norm(x.view()),
+        norm(y.view()),
+        cosine(x.view(), y.view())?
+    );
     println!("outer product xᵀ y =\n{}", outer(x.view(), y.view()));
+    println!(
+        "its transpose (xᵀ y)ᵀ = yᵀ x =\n{}",
+        outer(y.view(), x.view())
+    );
 
     let data = tiny_data();
     println!("\ntiny data set, one point per row:\n{data}");
@@ -22,14 +34,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("E[x₁ x₂] = {}", average(data.view(), |p| p[0] * p[1])?);
     let c = covariance(data.view())?;
     println!("covariance C =\n{c}");
+    for u in [array![1.0f32, 0.0], array![0.0f32, 1.0]] {
+        println!("C {u} = {}, uᵀ C u = {}", c.dot(&u), u.dot(&c.dot(&u)));
+    }
     for (k, (lambda, e)) in eigen_2x2(c.view())?.iter().enumerate() {
         println!(
-            "λ{} = {lambda:.4}, e{} = {e:.4}, C e = {:.4}",
+            "λ{} = {lambda:.4}, e{} = {e:.4}, C e = {:.4}, eᵀ C e = {:.4}",
             k + 1,
             k + 1,
-            c.dot(e)
+            c.dot(e),
+            e.dot(&c.dot(e))
         );
     }
+    let [(_, e1), _] = eigen_2x2(c.view())?;
+    let along = data.dot(&e1);
+    println!(
+        "each point along e1: x e1 = {along:.4}, average of the squares {:.4}",
+        along.mapv(|v| v * v).mean().unwrap_or(f32::NAN)
+    );
 
     println!("\n√(1 + ε) against its first-order approximation 1 + ε/2:");
     for eps in [0.2f64, 0.1, 0.05, 0.025] {
@@ -52,6 +74,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
+    println!("\nthe standard normal bell curve e^(−z²/2)/√(2π):");
+    for z in [0.0, 1.0, 2.0] {
+        println!("  at z = {z}: {:.4}", normal_density(z));
+    }
     println!("\nthe normal distribution's cumulative function Φ and erf:");
     for z in [-1.0, 0.0, 1.0, 1.96, 2.0] {
         println!(
@@ -62,7 +88,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     println!(
-        "P(−1 ≤ Z ≤ 1) = Φ(1) − Φ(−1) = {:.4}",
+        "P(−1 ≤ Z ≤ 1) = Φ(1) − Φ(−1) = {:.5} ≈ {:.4}",
+        normal_cdf(1.0) - normal_cdf(-1.0),
         normal_cdf(1.0) - normal_cdf(-1.0)
     );
 

@@ -32,9 +32,8 @@ impl LinearAssociator {
 
     // ANCHOR: store
     /// Stores one pair by Hebb's rule with the output clamped to `y`:
-    /// the synapse from input `i` to output `j` grows by \\(\eta\, x_i\, y_j\\),
-    /// i.e. \\(W \leftarrow W + \eta\, \mathbf{x}^\top \mathbf{y}\\) for the row
-    /// vectors \\(\mathbf{x}\\) and \\(\mathbf{y}\\).
+    /// the synapse from input i to output j changes by η xᵢ yⱼ, that is
+    /// W ← W + η xᵀ y, the outer product of the row vectors x and y.
     pub fn store(
         &mut self,
         x: ArrayView1<f32>,
@@ -61,9 +60,9 @@ impl LinearAssociator {
 
     // ANCHOR: learn
     /// Learns every pair at once: row `k` of `keys` is associated with row
-    /// `k` of `values`, with \\(\eta = 1/n\\) for `n` inputs, so that a
-    /// bipolar key recalls its own value at full strength. The result is
-    /// \\(W = \tfrac1n X^\top Y\\), the sum of the pairs' outer products.
+    /// `k` of `values`, with η = 1/n for n inputs, so that a bipolar key
+    /// recalls its own value at full strength. The result is
+    /// W = η Σₖ xₖᵀ yₖ = (1/n) XᵀY, the sum of the pairs' outer products.
     pub fn learn(keys: ArrayView2<f32>, values: ArrayView2<f32>) -> Result<Self, HebbError> {
         if keys.nrows() != values.nrows() || keys.ncols() == 0 {
             let what = "keys and values (one pair per row, keys not empty)";
@@ -116,7 +115,9 @@ pub fn sign_agreement(
 
 // ANCHOR: hadamard
 /// `2^k` mutually orthogonal bipolar patterns of length `2^k`: the rows of
-/// a Hadamard matrix, built by doubling \\(H \mapsto \begin{pmatrix} H & H \\\\ H & -H \end{pmatrix}\\).
+/// a Hadamard matrix. Start from the 1 × 1 matrix (1) and double k times:
+/// the new matrix has H, H in its top half and H, −H in its bottom half,
+/// written [[H, H], [H, −H]].
 pub fn hadamard(k: u32) -> Result<Array2<f32>, HebbError> {
     if k > 12 {
         return Err(HebbError::InvalidArgument(format!(

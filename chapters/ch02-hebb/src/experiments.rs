@@ -151,7 +151,7 @@ pub fn capacity(k: u32, max_pairs: usize, trials: u64) -> Result<Vec<CapacityPoi
 // ANCHOR: predicted_recall
 /// The normal approximation to the capacity curve: with `n` inputs and
 /// `pairs` random bipolar pairs, each recalled sign is right with probability
-/// about \\(\Phi\bigl(\sqrt{n/(P-1)}\bigr)\\). One pair has no crosstalk: 1.
+/// about Φ(√(n / (P − 1))) for P pairs. One pair has no crosstalk: 1.
 pub fn predicted_recall(n: usize, pairs: usize) -> Result<f64, HebbError> {
     if n == 0 || pairs == 0 {
         return Err(HebbError::InvalidArgument(

@@ -285,10 +285,10 @@ fn arrow<DB: DrawingBackend>(
 
 // ANCHOR: draw_eigenvectors
 /// Two panels about eigenvectors. Left: what the symmetric 2 × 2 matrix `c`
-/// does to four unit vectors \\(\mathbf{u}\\) (it turns most of them, and
+/// does to four unit vectors u (it turns most of them, and
 /// only stretches its eigenvectors). Right: the 2-D `data`, with the
 /// eigenvectors of its covariance drawn from the mean, each
-/// \\(\sqrt{\lambda}\\) long, and the ellipse twice that size.
+/// √λ long, and the ellipse twice that size.
 pub fn draw_eigenvectors<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     c: ArrayView2<f32>,

@@ -1,13 +1,15 @@
-//! Hebb's rule: a synapse grows in proportion to the activity on both of
-//! its sides, \\(\Delta w = \eta\, x\, y\\).
+//! Hebb's rule: a synapse changes in proportion to the activity on both of
+//! its sides, Δwᵢ = η xᵢ y.
 
 use ndarray::{Array1, ArrayView1};
 
 use crate::error::{HebbError, check_rate, same_shape};
 
 // ANCHOR: output
-/// The output of a linear neuron, \\(y = \mathbf{w} \cdot \mathbf{x}\\):
-/// each input times the strength of its synapse, summed.
+/// The output of a linear neuron, y = x w = Σᵢ xᵢ wᵢ: each input times the
+/// strength of its synapse, summed. The sample x (a row) and the weights w
+/// (a column) are both one-dimensional arrays here, which have no row or
+/// column shape; only their lengths must agree, or the result is an error.
 pub fn output(w: ArrayView1<f32>, x: ArrayView1<f32>) -> Result<f32, HebbError> {
     same_shape("w · x", w.shape(), x.shape())?;
     Ok(w.dot(&x))
@@ -16,12 +18,14 @@ pub fn output(w: ArrayView1<f32>, x: ArrayView1<f32>) -> Result<f32, HebbError> 
 
 // ANCHOR: hebb_update
 /// One step of Hebb's rule on one sample: the neuron responds with
-/// \\(y = \mathbf{w} \cdot \mathbf{x}\\), and every weight grows by
-/// \\(\eta\, x_i\, y\\). Returns the response `y`.
+/// y = x w, and every weight changes by Δwᵢ = η xᵢ y, that is
+/// w ← w + η y xᵀ. Returns the response `y`. A learning rate η that is not
+/// positive and finite, or a sample of the wrong length, is an error and
+/// leaves `w` untouched.
 pub fn hebb_update(w: &mut Array1<f32>, x: ArrayView1<f32>, eta: f32) -> Result<f32, HebbError> {
     check_rate(eta)?;
     let y = output(w.view(), x)?;
-    w.scaled_add(eta * y, &x); // w ← w + η y x
+    w.scaled_add(eta * y, &x); // w ← w + η y xᵀ
     Ok(y)
 }
 // ANCHOR_END: hebb_update

@@ -8,9 +8,9 @@ use crate::{hebb, oja};
 /// Which learning rule to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rule {
-    /// Plain Hebb: \\(\Delta \mathbf{w} = \eta\, y\, \mathbf{x}\\).
+    /// Plain Hebb: Δw = η y xᵀ.
     Hebb,
-    /// Oja: \\(\Delta \mathbf{w} = \eta\, y\, (\mathbf{x} - y\, \mathbf{w})\\).
+    /// Oja: Δw = η y (xᵀ − y w).
     Oja,
 }
 
@@ -40,7 +40,7 @@ pub struct Trajectory {
 }
 
 impl Trajectory {
-    /// The length \\(\lVert \mathbf{w} \rVert\\) after each update.
+    /// The length ‖w‖ after each update.
     pub fn norms(&self) -> Vec<f32> {
         self.weights.rows().into_iter().map(norm).collect()
     }

@@ -3,7 +3,7 @@
 //! Learning, in its oldest form: a synapse strengthens when the cells on
 //! both of its sides are active together. This crate follows that idea:
 //!
-//! - [`hebb`]: the linear neuron and Hebb's update \\(\Delta w = \eta\, x\, y\\);
+//! - [`hebb`]: the linear neuron and Hebb's update Δwᵢ = η xᵢ y;
 //! - [`association`]: a linear associator that stores pattern pairs as a sum
 //!   of outer products and recalls them;
 //! - [`oja`]: Oja's rule, Hebb's rule with a decay that keeps the weights at

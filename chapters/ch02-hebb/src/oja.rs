@@ -1,5 +1,5 @@
 //! Oja's rule: Hebb's rule with a built-in forgetting term that keeps the
-//! weight vector at length one, \\(\Delta \mathbf{w} = \eta\, y\,(\mathbf{x} - y\,\mathbf{w})\\).
+//! weight vector at length one, Δw = η y (xᵀ − y w).
 
 use ndarray::{Array1, ArrayView1};
 
@@ -7,13 +7,14 @@ use crate::error::{HebbError, check_rate};
 use crate::hebb::output;
 
 // ANCHOR: oja_update
-/// One step of Oja's rule on one sample: the Hebbian growth \\(\eta\, y\, x_i\\)
-/// minus a decay \\(\eta\, y^2 w_i\\) that is strong exactly when the output
-/// is. Returns the response `y`.
+/// One step of Oja's rule on one sample: w ← w + η y (xᵀ − y w), that is the
+/// Hebbian change η y xᵢ minus a decay η y² wᵢ that is strong exactly when
+/// the output is. Returns the response `y`; refuses, like `hebb_update`, a
+/// bad rate or a sample of the wrong length.
 pub fn oja_update(w: &mut Array1<f32>, x: ArrayView1<f32>, eta: f32) -> Result<f32, HebbError> {
     check_rate(eta)?;
     let y = output(w.view(), x)?;
-    w.zip_mut_with(&x, |wi, &xi| *wi += eta * y * (xi - y * *wi)); // w ← w + η y (x − y w)
+    w.zip_mut_with(&x, |wi, &xi| *wi += eta * y * (xi - y * *wi)); // w ← w + η y (xᵀ − y w)
     Ok(y)
 }
 // ANCHOR_END: oja_update

@@ -16,10 +16,9 @@ pub fn center(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
 // ANCHOR_END: center
 
 // ANCHOR: covariance
-/// The covariance matrix \\(C = \tfrac{1}{N} \sum\_k (\mathbf{x}\_k - \bar{\mathbf{x}})^\top (\mathbf{x}\_k - \bar{\mathbf{x}})\\)
-/// of the `N` rows of `data` (each row a sample \\(\mathbf{x}\_k\\), their
-/// mean \\(\bar{\mathbf{x}}\\)), as a `d × d` matrix: \\(\tfrac1N X^\top X\\)
-/// for the centred data \\(X\\).
+/// The covariance matrix C = (1/N) Σₖ (xₖ − x̄)ᵀ (xₖ − x̄) of the N rows of
+/// `data` (each row a sample xₖ, x̄ their mean), a d × d matrix for d
+/// features: (1/N) XᵀX for the centred data X.
 pub fn covariance(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
     let centred = center(data)?;
     Ok(centred.t().dot(&centred) / data.nrows() as f32)
@@ -30,9 +29,11 @@ pub fn covariance(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
 /// The largest eigenvalue of a symmetric 2 × 2 matrix and its unit
 /// eigenvector, in closed form.
 ///
-/// For \\(C = \begin{pmatrix} a & b \\\\ b & d \end{pmatrix}\\) the eigenvalues are
-/// \\(\tfrac{a+d}{2} \pm \sqrt{(\tfrac{a-d}{2})^2 + b^2}\\), and the leading
-/// eigenvector points at the angle \\(\varphi = \tfrac12 \operatorname{atan2}(2b,\, a-d)\\).
+/// For C = [[a, b], [b, d]] the eigenvalues are
+/// (a + d)/2 ± √(((a − d)/2)² + b²), and the leading eigenvector is
+/// e₁ = (cos φ, sin φ)ᵀ at the angle φ = ½ atan2(2b, a − d), in radians.
+/// Equal eigenvalues (every direction is then an eigenvector), a matrix that
+/// is not 2 × 2, symmetric and finite, are errors.
 pub fn leading_eigenvector_2x2(c: ArrayView2<f32>) -> Result<(f32, Array1<f32>), HebbError> {
     same_shape("a 2 × 2 covariance", c.shape(), &[2, 2])?;
     let (a, b, d) = (c[[0, 0]], c[[0, 1]], c[[1, 1]]);
@@ -57,7 +58,8 @@ pub fn leading_eigenvector_2x2(c: ArrayView2<f32>) -> Result<(f32, Array1<f32>),
 // ANCHOR: eigen_2x2
 /// Both eigenvalues of a symmetric 2 × 2 matrix with their unit
 /// eigenvectors, largest first. The two eigenvalues add up to the trace
-/// \\(a + d\\), and the second eigenvector is the first turned by 90°.
+/// a + d, and the second eigenvector is the first turned by 90°:
+/// (−e₁[1], e₁[0]), whose dot product with e₁ is −e₁[0]e₁[1] + e₁[1]e₁[0] = 0.
 pub fn eigen_2x2(c: ArrayView2<f32>) -> Result<[(f32, Array1<f32>); 2], HebbError> {
     let (lambda1, e1) = leading_eigenvector_2x2(c)?;
     let lambda2 = c[[0, 0]] + c[[1, 1]] - lambda1;

@@ -12,9 +12,9 @@ use crate::learning::norm;
 use crate::oja::oja_update;
 
 // ANCHOR: outer
-/// The outer product \\(\mathbf{x}^\top \mathbf{y}\\) of two row vectors: the
-/// column \\(\mathbf{x}^\top\\) (`n × 1`) times the row \\(\mathbf{y}\\)
-/// (`1 × m`), an `n × m` matrix whose entry `(i, j)` is `x[i] * y[j]`.
+/// The outer product xᵀy of two row vectors: the column xᵀ (n × 1) times
+/// the row y (1 × m), an n × m matrix whose entry (i, j) is xᵢ yⱼ,
+/// `x[i] * y[j]`.
 /// Any two lengths fit, so it cannot fail.
 pub fn outer(x: ArrayView1<f32>, y: ArrayView1<f32>) -> Array2<f32> {
     let column = x.insert_axis(Axis(1)); // n × 1: x turned on its side
@@ -32,8 +32,8 @@ pub fn tiny_data() -> Array2<f32> {
 // ANCHOR_END: tiny_data
 
 // ANCHOR: average
-/// The expectation \\(\mathbb{E}[f(\mathbf{x})]\\) over a data set: `f` of
-/// every row, added up, divided by the number of rows.
+/// The expectation E[f(x)] = (1/N) Σₖ f(xₖ) over a data set of N rows: `f`
+/// of every row, added up, divided by N. No rows is an error.
 pub fn average(
     data: ArrayView2<f32>,
     f: impl Fn(ArrayView1<f32>) -> f32,
@@ -47,8 +47,8 @@ pub fn average(
 // ANCHOR_END: average
 
 // ANCHOR: sqrt_error
-/// How far the first-order approximation \\(1 + \varepsilon/2\\) lies from
-/// \\(\sqrt{1 + \varepsilon}\\): the error is \\(O(\varepsilon^2)\\).
+/// How far the first-order approximation 1 + ε/2 lies above √(1 + ε). The
+/// error is O(ε²): close to ε²/8 for small ε.
 pub fn sqrt_first_order_error(eps: f64) -> f64 {
     (1.0 + eps / 2.0) - (1.0 + eps).sqrt()
 }
@@ -76,18 +76,28 @@ pub fn step_example() -> (Array1<f32>, Array1<f32>) {
     (array![1.0, 0.0], array![1.0, 1.0])
 }
 
+// ANCHOR: normal_density
+/// The bell curve of the standard normal distribution,
+/// e^(−z²/2) / √(2π): how densely its values crowd near `z`. The factor
+/// 1/√(2π) makes the whole area under the curve equal to 1.
+pub fn normal_density(z: f64) -> f64 {
+    (-z * z / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+// ANCHOR_END: normal_density
+
 // ANCHOR: erf
-/// The error function
-/// \\(\operatorname{erf}(x) = \tfrac{2}{\sqrt\pi} \int\_0^x e^{-t^2}\\,dt\\),
-/// accurate to about 1e-12: its power series below 3, and a continued
-/// fraction for the small remainder \\(1 - \operatorname{erf}(x)\\) beyond.
+/// The error function erf(x) = (2/√π) ∫₀ˣ e^(−t²) dt, the area under the
+/// curve e^(−t²) between 0 and x, scaled so that erf(x) → 1 as x grows.
+/// Accurate to about 1e-12: its power series below 3; beyond, a continued
+/// fraction for the small remainder 1 − erf(x), because there the series
+/// adds huge terms of alternating sign whose cancellation loses digits.
 pub fn erf(x: f64) -> f64 {
     let two_over_sqrt_pi = 2.0 / std::f64::consts::PI.sqrt();
     if x.is_nan() {
         return x;
     }
     if x < 0.0 {
-        return -erf(-x); // erf is odd
+        return -erf(-x); // erf is odd: erf(−x) = −erf(x)
     }
     if x < 3.0 {
         // erf x = 2/√π · Σₙ (−1)ⁿ x²ⁿ⁺¹ / (n! (2n + 1))
@@ -112,8 +122,8 @@ pub fn erf(x: f64) -> f64 {
 // ANCHOR_END: erf
 
 // ANCHOR: normal_cdf
-/// \\(\Phi(x)\\): the probability that a standard normal number (mean 0,
-/// standard deviation 1) comes out at most `x`.
+/// Φ(x) = ½ (1 + erf(x/√2)): the probability that a standard normal number
+/// (mean 0, standard deviation 1) comes out at most `x`.
 pub fn normal_cdf(x: f64) -> f64 {
     0.5 * (1.0 + erf(x / std::f64::consts::SQRT_2))
 }

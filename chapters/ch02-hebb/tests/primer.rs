@@ -131,3 +131,59 @@ fn the_arrows_of_the_eigenvector_figure() {
     assert!((l1.sqrt() - 2.0117).abs() < 1e-3, "{}", l1.sqrt());
     assert!((l2.sqrt() - 0.5758).abs() < 1e-3, "{}", l2.sqrt());
 }
+
+#[test]
+fn length_cosine_and_transpose_examples() {
+    use ch02_hebb::learning::norm;
+    use ch02_hebb::pca::cosine;
+    assert_eq!(norm(array![3.0f32, 4.0].view()), 5.0);
+    let (x, y) = (array![1.0f32, 2.0], array![3.0f32, -1.0]);
+    // cos θ = 1 / (√5 · √10) = 1/√50.
+    let cos = cosine(x.view(), y.view()).unwrap();
+    assert!((cos - 0.1414).abs() < 5e-5, "{cos}");
+    // (xᵀy)ᵀ = yᵀx: the page's transposed outer product.
+    assert_eq!(outer(y.view(), x.view()), array![[3.0, 6.0], [-1.0, -2.0]]);
+}
+
+#[test]
+fn variance_along_a_direction_on_the_four_points() {
+    let data = tiny_data();
+    let c = covariance(data.view()).unwrap();
+    let (u1, u2) = (array![1.0f32, 0.0], array![0.0f32, 1.0]);
+    assert_eq!(c.dot(&u1), array![2.5, 2.0]);
+    assert_eq!(c.dot(&u2), array![2.0, 2.5]);
+    assert_eq!(u1.dot(&c.dot(&u1)), 2.5);
+    let [(l1, e1), (l2, e2)] = eigen_2x2(c.view()).unwrap();
+    assert!((e1.dot(&c.dot(&e1)) - l1).abs() < 1e-5);
+    assert!((e2.dot(&c.dot(&e2)) - l2).abs() < 1e-5);
+    // Every point reaches ±3/√2 = ±2.1213 along e₁; the squares average 4.5.
+    let along = data.dot(&e1);
+    assert!(
+        along.iter().all(|v| (v.abs() - 2.1213).abs() < 5e-5),
+        "{along}"
+    );
+    let mean_square = along.mapv(|v| v * v).mean().unwrap();
+    assert!((mean_square - 4.5).abs() < 1e-5, "{mean_square}");
+}
+
+#[test]
+fn the_bell_curve_and_the_one_sigma_probability() {
+    use ch02_hebb::primer::normal_density;
+    assert!(close(normal_density(0.0), 0.3989, 5e-5));
+    assert!(close(normal_density(1.0), 0.2420, 5e-5));
+    assert!(close(normal_density(2.0), 0.0540, 5e-5));
+    // The area under the bell is 1 (a sum of thin strips, width 0.001).
+    let area: f64 = (-8000..8000)
+        .map(|k| normal_density((k as f64 + 0.5) * 0.001) * 0.001)
+        .sum();
+    assert!(close(area, 1.0, 1e-9), "{area}");
+    // The page's rounding: the table's four-decimal entries give 0.6826,
+    // the exact difference is 0.68269.
+    assert!(close(normal_cdf(1.0) - normal_cdf(-1.0), 0.68269, 5e-6));
+    let rounded = |v: f64| (v * 1e4).round() / 1e4;
+    assert!(close(
+        rounded(normal_cdf(1.0)) - rounded(normal_cdf(-1.0)),
+        0.6826,
+        1e-9
+    ));
+}
