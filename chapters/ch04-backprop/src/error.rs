@@ -65,6 +65,21 @@ pub fn checked_len(what: &str, shape: &[usize]) -> Result<usize, NetError> {
 }
 // ANCHOR_END: checked_len
 
+// ANCHOR: check_finite_rows
+/// Refuses a NaN or an infinity in `v`, naming `what`, the row and the
+/// column of the first one. Every data set built from arrays calls it: a NaN
+/// that enters training turns every weight it touches into NaN, and an
+/// activation like ReLU can hide it from the loss.
+pub fn check_finite_rows(what: &str, v: &ndarray::ArrayView2<f32>) -> Result<(), NetError> {
+    match v.indexed_iter().find(|(_, x)| !x.is_finite()) {
+        None => Ok(()),
+        Some(((row, col), x)) => Err(NetError::InvalidArgument(format!(
+            "{what} row {row}, column {col} is {x}: every value must be a finite number"
+        ))),
+    }
+}
+// ANCHOR_END: check_finite_rows
+
 fn shape_text(shape: &[usize], zero_is_any: bool) -> String {
     let parts: Vec<String> = shape
         .iter()

@@ -196,3 +196,15 @@ impl Mlp {
         Ok(())
     }
 }
+
+/// The book's one rule on the number of epochs: at least one. Training for
+/// zero epochs returns an untrained model and an empty history, which is
+/// never what a caller meant.
+pub fn check_epochs(epochs: usize) -> Result<(), NetError> {
+    if epochs == 0 {
+        return Err(NetError::InvalidArgument(
+            "the number of epochs must be at least 1".into(),
+        ));
+    }
+    Ok(())
+}

@@ -8,6 +8,8 @@
 //! parts. Otherwise a little knowledge of the test set leaks into the model,
 //! and the test score flatters it.
 
+use ch04_backprop::NetError;
+use ch04_backprop::error::check_finite_rows;
 use ndarray::Array2;
 
 use crate::housing::{BedroomFill, District, HousingError, Imputation, features, targets};
@@ -24,6 +26,29 @@ pub struct Part {
 }
 
 impl Part {
+    /// Pairs features (`n × d`) with targets (`n × k`, `k ≥ 1`): the row
+    /// counts must agree, and every value must be a finite number (the
+    /// error names the first row that is not).
+    pub fn new(x: Array2<f32>, y: Array2<f32>) -> Result<Part, NetError> {
+        let part = Part { x, y };
+        part.check()?;
+        Ok(part)
+    }
+
+    /// The checks of [`Part::new`], again: the fields are public, so a part
+    /// may have been changed since. Training calls it before the first step.
+    pub fn check(&self) -> Result<(), NetError> {
+        if self.y.nrows() != self.x.nrows() || self.y.ncols() == 0 {
+            return Err(NetError::shape(
+                "targets (one row per row of features, at least one column)",
+                &[self.x.nrows(), 1],
+                self.y.shape(),
+            ));
+        }
+        check_finite_rows("features", &self.x.view())?;
+        check_finite_rows("targets", &self.y.view())
+    }
+
     /// The number of districts in this part.
     pub fn len(&self) -> usize {
         self.x.nrows()
@@ -91,17 +116,19 @@ impl HousingData {
             .ok_or_else(|| {
                 HousingError::Invalid("no training district has a bedroom count".into())
             })?;
-        let raw_train = features(districts, &split.train, &bedrooms_fill);
+        let raw_train = features(districts, &split.train, &bedrooms_fill)?;
+        check_districts(&raw_train, &split.train)?; // no NaN or ∞ goes on
         let standardiser = Standardiser::fit(raw_train.view())
             .map_err(|e| HousingError::Invalid(e.to_string()))?;
         let part = |rows: &[usize]| -> Result<Part, HousingError> {
-            let raw = features(districts, rows, &bedrooms_fill);
-            Ok(Part {
-                x: standardiser
-                    .transform(raw.view())
-                    .map_err(|e| HousingError::Invalid(e.to_string()))?,
-                y: targets(districts, rows),
-            })
+            let raw = features(districts, rows, &bedrooms_fill)?;
+            check_districts(&raw, rows)?;
+            let y = targets(districts, rows)?;
+            check_districts(&y, rows)?;
+            let x = standardiser
+                .transform(raw.view())
+                .map_err(|e| HousingError::Invalid(e.to_string()))?;
+            Part::new(x, y).map_err(|e| HousingError::Invalid(e.to_string()))
         };
         Ok(HousingData {
             train: part(&split.train)?,
@@ -111,6 +138,23 @@ impl HousingData {
             bedrooms_fill,
         })
         // ANCHOR_END: from_split
+    }
+}
+
+/// Refuses a NaN or an infinity among the features or targets of the
+/// districts `rows` (a district with 0 households, say, whose averages
+/// divide by zero), naming the district.
+fn check_districts(values: &Array2<f32>, rows: &[usize]) -> Result<(), HousingError> {
+    let bad = values
+        .rows()
+        .into_iter()
+        .zip(rows)
+        .find(|(row, _)| row.iter().any(|v| !v.is_finite()));
+    match bad {
+        None => Ok(()),
+        Some((row, &district)) => Err(HousingError::Invalid(format!(
+            "district {district} gives {row}: every feature and target must be a finite number"
+        ))),
     }
 }
 
@@ -152,10 +196,10 @@ mod tests {
             assert!(col.mean().unwrap().abs() < 1e-4, "feature {j}");
             assert!((col.std(0.0) - 1.0).abs() < 1e-3, "feature {j}");
         }
-        let raw_valid = features(&districts, &split.valid, &want_fill);
+        let raw_valid = features(&districts, &split.valid, &want_fill).unwrap();
         let again = data.standardiser.transform(raw_valid.view()).unwrap();
         assert_eq!(again, data.valid.x);
-        assert_eq!(data.test.y, targets(&districts, &split.test));
+        assert_eq!(data.test.y, targets(&districts, &split.test).unwrap());
         assert_eq!(
             (data.train.len(), data.valid.len(), data.test.len()),
             (22, 8, 10)
@@ -169,5 +213,33 @@ mod tests {
         let none: Vec<District> = (0..10).map(|i| district(i, None)).collect();
         let err = HousingData::prepare(&none, 0).unwrap_err();
         assert!(err.to_string().contains("bedroom"), "{err}");
+    }
+
+    #[test]
+    fn a_district_that_gives_a_nan_or_an_infinity_is_named() {
+        let mut districts: Vec<District> = (0..20).map(|i| district(i, Some(50.0))).collect();
+        districts[13].households = 0.0; // every average divides by zero
+        let err = HousingData::prepare(&districts, 1).unwrap_err().to_string();
+        assert!(err.contains("district 13"), "{err}");
+        districts[13].households = 10.0;
+        districts[5].median_income = f32::NAN;
+        let err = HousingData::prepare(&districts, 1).unwrap_err().to_string();
+        assert!(err.contains("district 5"), "{err}");
+        districts[5].median_income = 2.0;
+        districts[7].median_house_value = f32::INFINITY;
+        let err = HousingData::prepare(&districts, 1).unwrap_err().to_string();
+        assert!(err.contains("district 7"), "{err}");
+    }
+
+    #[test]
+    fn a_part_refuses_non_finite_values_and_mismatched_rows() {
+        let x = Array2::<f32>::zeros((3, 2));
+        assert!(Part::new(x.clone(), Array2::zeros((3, 1))).is_ok());
+        assert!(Part::new(x.clone(), Array2::zeros((2, 1))).is_err());
+        assert!(Part::new(x.clone(), Array2::zeros((3, 0))).is_err());
+        let mut y = Array2::<f32>::zeros((3, 1));
+        y[[2, 0]] = f32::NEG_INFINITY;
+        let err = Part::new(x, y).unwrap_err().to_string();
+        assert!(err.contains("targets row 2"), "{err}");
     }
 }

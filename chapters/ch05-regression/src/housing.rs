@@ -338,22 +338,41 @@ pub fn district_features(d: &District, fill: &BedroomFill) -> [f32; 8] {
     ]
 }
 
-/// The feature matrix (`n × 8`) of the districts at `rows`.
-pub fn features(districts: &[District], rows: &[usize], fill: &BedroomFill) -> Array2<f32> {
+/// The feature matrix (`n × 8`) of the districts at `rows`; an index out
+/// of range is an error.
+pub fn features(
+    districts: &[District],
+    rows: &[usize],
+    fill: &BedroomFill,
+) -> Result<Array2<f32>, HousingError> {
+    check_rows(districts, rows)?;
     let mut x = Array2::zeros((rows.len(), FEATURE_NAMES.len()));
     for (mut out, &r) in x.rows_mut().into_iter().zip(rows) {
         for (o, v) in out.iter_mut().zip(district_features(&districts[r], fill)) {
             *o = v;
         }
     }
-    x
+    Ok(x)
 }
 
-/// The targets (`n × 1`): median house value in units of 100 000 dollars.
-pub fn targets(districts: &[District], rows: &[usize]) -> Array2<f32> {
-    Array2::from_shape_fn((rows.len(), 1), |(i, _)| {
+/// The targets (`n × 1`): median house value in units of 100 000 dollars;
+/// an index out of range is an error.
+pub fn targets(districts: &[District], rows: &[usize]) -> Result<Array2<f32>, HousingError> {
+    check_rows(districts, rows)?;
+    Ok(Array2::from_shape_fn((rows.len(), 1), |(i, _)| {
         districts[rows[i]].median_house_value / 100_000.0
-    })
+    }))
+}
+
+/// Refuses a row index that is not below the number of districts.
+fn check_rows(districts: &[District], rows: &[usize]) -> Result<(), HousingError> {
+    match rows.iter().find(|&&r| r >= districts.len()) {
+        None => Ok(()),
+        Some(r) => Err(HousingError::Invalid(format!(
+            "district index {r} is out of range for {} districts",
+            districts.len()
+        ))),
+    }
 }
 // ANCHOR_END: features
 
@@ -437,7 +456,7 @@ mod tests {
     #[test]
     fn features_are_per_household_averages_and_fill_missing_bedrooms() {
         let d = parse_csv(csv_text(&[ROW1, ROW2, ROW3]).as_bytes()).unwrap();
-        let x = features(&d, &[0, 1], &BedroomFill::Count(500.0));
+        let x = features(&d, &[0, 1], &BedroomFill::Count(500.0)).unwrap();
         assert_eq!(x.shape(), &[2, 8]);
         // Row 1: income, age, rooms/households, bedrooms/households,
         // population, population/households, latitude, longitude.
@@ -456,14 +475,18 @@ mod tests {
         }
         // Row 2 had no bedroom count: it gets the fill value.
         assert!((x[[1, 3]] - 500.0 / 1138.0).abs() < 1e-6);
-        let x = features(&d, &[1], &BedroomFill::PerHousehold(1.1));
+        let x = features(&d, &[1], &BedroomFill::PerHousehold(1.1)).unwrap();
         assert!(
             (x[[0, 3]] - 1.1).abs() < 1e-6,
             "AveBedrms is the fill itself"
         );
-        let y = targets(&d, &[2, 0]);
+        let y = targets(&d, &[2, 0]).unwrap();
         assert_eq!(y.shape(), &[2, 1]);
         assert!((y[[0, 0]] - 1.5).abs() < 1e-6 && (y[[1, 0]] - 4.526).abs() < 1e-6);
+        // A row index past the end is an error, not a panic.
+        let err = features(&d, &[0, 3], &BedroomFill::Count(1.0)).unwrap_err();
+        assert!(err.to_string().contains("index 3"), "{err}");
+        assert!(targets(&d, &[usize::MAX]).is_err());
     }
 
     #[test]

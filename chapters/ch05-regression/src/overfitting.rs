@@ -116,6 +116,7 @@ pub fn overfit_mlp(hidden: usize, rng: &mut impl Rng) -> Result<Mlp, NetError> {
 }
 
 fn check(config: &OverfitConfig) -> Result<(), NetError> {
+    ch04_backprop::network::check_epochs(config.epochs)?;
     if config.train_points < 2 || config.valid_points == 0 || config.record_every == 0 {
         return Err(NetError::InvalidArgument(format!(
             "need at least 2 training points, 1 validation point and record_every ≥ 1: {config:?}"

@@ -7,6 +7,7 @@
 //! plain SGD with learning rate \\(10^{-3}\\), mini-batches of 32, 20 epochs.
 
 use ch00_toolbox::seeded_rng;
+use ch04_backprop::network::check_epochs;
 use ch04_backprop::{Activation, Dense, Init, Loss, Mlp, Mse, NetError, Sgd};
 use ndarray::ArrayView2;
 
@@ -91,11 +92,15 @@ pub fn evaluate(mlp: &Mlp, part: &Part, loss: &dyn Loss) -> Result<f32, NetError
 /// Trains a fresh [`regression_mlp`] on `data.train` with MSE and SGD,
 /// measuring the validation loss after each epoch. `on_epoch` sees each
 /// epoch's losses as soon as they exist (to print a learning curve live).
+/// Zero epochs, and data with a NaN or an infinity, are errors.
 pub fn train(
     data: &HousingData,
     config: &TrainConfig,
     mut on_epoch: impl FnMut(&EpochLosses),
 ) -> Result<(Mlp, History), NetError> {
+    check_epochs(config.epochs)?;
+    data.train.check()?; // the parts' fields are public: check them again
+    data.valid.check()?;
     let mut mlp = regression_mlp(data.train.x.ncols(), config.hidden, config.seed)?;
     let sgd = Sgd::new(config.learning_rate)?;
     // The shuffling stream is separate from the weights' stream.
@@ -207,5 +212,17 @@ mod tests {
             ..TrainConfig::default()
         };
         assert!(train(&data, &bad_rate, |_| {}).is_err());
+        let no_epochs = TrainConfig {
+            epochs: 0,
+            ..TrainConfig::default()
+        };
+        let err = train(&data, &no_epochs, |_| {}).unwrap_err().to_string();
+        assert!(err.contains("epochs"), "{err}");
+        let mut nan = data.clone();
+        nan.train.x[[4, 1]] = f32::NAN;
+        let err = train(&nan, &TrainConfig::default(), |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("features row 4"), "{err}");
     }
 }

@@ -6,6 +6,7 @@
 //! [`SoftmaxCrossEntropy`]. Binary: one output and [`BinaryCrossEntropy`].
 
 use ch00_toolbox::seeded_rng;
+use ch04_backprop::network::check_epochs;
 use ch04_backprop::{Activation, Dense, Init, Loss, Mlp, NetError, Sgd};
 use ndarray::{Array2, ArrayView2};
 
@@ -115,9 +116,10 @@ fn fit(
     metric: impl Fn(&Mlp) -> Result<f32, NetError>,
     config: &TrainConfig,
 ) -> Result<Vec<EpochStats>, NetError> {
+    check_epochs(config.epochs)?;
     let sgd = Sgd::new(config.learning_rate)?;
     let mut rng = seeded_rng(config.seed.wrapping_add(1));
-    let mut history = Vec::with_capacity(config.epochs);
+    let mut history = Vec::new();
     for epoch in 1..=config.epochs {
         let loss = mlp.fit_epoch(x, targets, config.batch_size, loss, &sgd, &mut rng)?;
         let accuracy = metric(mlp)?;
@@ -138,6 +140,7 @@ pub fn train_multiclass(
     n_classes: usize,
     config: &TrainConfig,
 ) -> Result<(Mlp, Vec<EpochStats>), NetError> {
+    data.check()?; // one label per row, no NaN or ∞
     let targets = one_hot(&data.labels, n_classes)?;
     let mut mlp = classifier_mlp(data.x.ncols(), &config.hidden, n_classes, config.seed)?;
     let metric = |m: &Mlp| accuracy(m.predict(data.x.view())?.view(), &data.labels);
@@ -160,6 +163,7 @@ pub fn train_binary(
     data: &Labelled,
     config: &TrainConfig,
 ) -> Result<(Mlp, Vec<EpochStats>), NetError> {
+    data.check()?; // one label per row, no NaN or ∞
     if let Some(bad) = data.labels.iter().find(|&&l| l > 1) {
         return Err(NetError::InvalidArgument(format!(
             "a binary classifier needs labels 0 or 1, found {bad}"
@@ -209,7 +213,7 @@ mod tests {
 
     #[test]
     fn bad_labels_are_errors() {
-        let mut d = moons(5, 0.1, 0);
+        let mut d = moons(5, 0.1, 0).unwrap();
         d.labels[0] = 2;
         let config = TrainConfig {
             hidden: vec![4],
@@ -220,6 +224,35 @@ mod tests {
         };
         assert!(train_binary(&d, &config).is_err());
         assert!(train_multiclass(&d, 2, &config).is_err());
-        assert!(train_multiclass(&spirals(3, 3, 1.0, 0.0, 0), 3, &config).is_ok());
+        assert!(train_multiclass(&spirals(3, 3, 1.0, 0.0, 0).unwrap(), 3, &config).is_ok());
+    }
+
+    #[test]
+    fn zero_epochs_huge_epochs_and_nan_points_are_errors_not_panics() {
+        let d = spirals(3, 3, 1.0, 0.0, 0).unwrap();
+        let config = |epochs| TrainConfig {
+            hidden: vec![4],
+            learning_rate: 0.1,
+            batch_size: 4,
+            epochs,
+            seed: 0,
+        };
+        let err = train_multiclass(&d, 3, &config(0)).unwrap_err().to_string();
+        assert!(err.contains("epochs"), "{err}");
+        // Before, `Vec::with_capacity(usize::MAX)` panicked here; now the
+        // first epoch runs and a NaN rate stops it at once.
+        let bad = TrainConfig {
+            learning_rate: f32::NAN,
+            ..config(usize::MAX)
+        };
+        assert!(train_multiclass(&d, 3, &bad).is_err());
+        let mut nan = d.clone();
+        nan.x[[2, 1]] = f32::NAN;
+        let err = train_multiclass(&nan, 3, &config(1))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("points row 2"), "{err}");
+        nan.labels[0] = 1;
+        assert!(train_binary(&nan, &config(1)).is_err());
     }
 }

@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn figures_draw_every_sample_and_their_titles() {
-        let data = spirals(20, 3, 1.0, 0.1, 0);
+        let data = spirals(20, 3, 1.0, 0.1, 0).unwrap();
         let mlp = classifier_mlp(2, &[8], 3, 0).unwrap();
         let svg = svg_string((600, 600), |a| {
             draw_decision_regions(a, "Regions", &mlp, &data, &["a", "b", "c"])

@@ -81,15 +81,9 @@ impl Targets<'_> {
     }
 }
 
-/// Refuses a NaN or an infinity in `v`, naming its row and column.
-pub fn check_finite(what: &str, v: &ArrayView2<f32>) -> Result<(), NetError> {
-    match v.indexed_iter().find(|(_, x)| !x.is_finite()) {
-        None => Ok(()),
-        Some(((row, col), x)) => Err(NetError::InvalidArgument(format!(
-            "{what} row {row}, column {col} is {x}: every value must be a finite number"
-        ))),
-    }
-}
+/// Refuses a NaN or an infinity in `v`, naming its row and column
+/// (chapter 4's check, the one every data set of the book uses).
+pub use ch04_backprop::error::check_finite_rows as check_finite;
 
 impl<'a> From<&'a [u8]> for Targets<'a> {
     fn from(labels: &'a [u8]) -> Self {

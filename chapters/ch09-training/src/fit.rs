@@ -377,9 +377,10 @@ fn check_fit(
             )));
         }
     }
-    if options.epochs == 0 || options.batch_size == 0 {
+    ch04_backprop::network::check_epochs(options.epochs)?; // the book's one rule
+    if options.batch_size == 0 {
         return Err(TrainError::InvalidOption(
-            "epochs and batch_size must be at least 1".into(),
+            "the batch size must be at least 1".into(),
         ));
     }
     Ok(())
