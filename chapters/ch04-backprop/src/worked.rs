@@ -62,9 +62,9 @@ pub struct LayerExample {
     pub z: [[f64; 2]; 2],
     /// `A = tanh(Z)`, the layer's output (here the prediction `Ŷ`).
     pub a: [[f64; 2]; 2],
-    /// The mean squared error over the `B·k = 4` entries.
+    /// The mean squared error over the `B·K = 4` entries.
     pub loss: f64,
-    /// `dA = 2/(B·k) · (A − Y)`.
+    /// `dA = 2/(B·K) · (A − Y)`, with `K` outputs per sample.
     pub d_a: [[f64; 2]; 2],
     /// `dZ = dA ⊙ (1 − A²)`.
     pub d_z: [[f64; 2]; 2],
@@ -130,7 +130,7 @@ impl LayerExample {
     ) -> LayerExample {
         let (z, a) = forward64(&x, &w, &b);
         let loss = mse64(&a, &y);
-        // B = 2 samples, k = 2 outputs: every entry of dA carries 2/(B·k).
+        // B = 2 samples, K = 2 outputs: every entry of dA carries 2/(B·K).
         let scale = 2.0 / 4.0;
         let mut d_a = [[0.0; 2]; 2];
         let mut d_z = [[0.0; 2]; 2];
@@ -251,7 +251,7 @@ impl LayerExample {
             self.loss
         );
         let _ = writeln!(s);
-        matrix(&mut s, "dA = 2/(B·k) · (A − Y) = 0.5 · (A − Y)", &self.d_a);
+        matrix(&mut s, "dA = 2/(B·K) · (A − Y) = 0.5 · (A − Y)", &self.d_a);
         matrix(&mut s, "dZ = dA ⊙ tanh′(Z) = dA ⊙ (1 − A²)", &self.d_z);
         let _ = writeln!(s, "dW = Xᵀ·dZ, entry by entry (a sum over the 2 samples):");
         for k in 0..2 {
