@@ -75,8 +75,13 @@ impl TruthTable {
 
     /// The inputs of row `row` in a table over `n_inputs` inputs.
     pub fn row_inputs(n_inputs: usize, row: usize) -> Vec<bool> {
+        // Input i reads bit n_inputs − 1 − i of `row`; bits past the width
+        // of a usize are 0 (a plain `>>` by 64 or more would panic).
         (0..n_inputs)
-            .map(|i| (row >> (n_inputs - 1 - i)) & 1 == 1)
+            .map(|i| {
+                let shift = u32::try_from(n_inputs - 1 - i).unwrap_or(u32::MAX);
+                row.checked_shr(shift).unwrap_or(0) & 1 == 1
+            })
             .collect()
     }
 

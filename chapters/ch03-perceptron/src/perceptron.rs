@@ -76,6 +76,7 @@ impl Perceptron {
         n_outputs: usize,
         step: StepFunction,
     ) -> Result<Perceptron, PerceptronError> {
+        check_size(n_inputs, n_outputs)?;
         Perceptron::from_parameters(
             Array2::zeros((n_inputs, n_outputs)),
             Array1::zeros(n_outputs),
@@ -92,9 +93,10 @@ impl Perceptron {
         scale: f32,
         rng: &mut impl Rng,
     ) -> Result<Perceptron, PerceptronError> {
-        if !(scale.is_finite() && scale > 0.0) {
+        // The range [−scale, scale) must have a finite width, 2·scale.
+        if !(scale.is_finite() && scale > 0.0 && scale <= f32::MAX / 2.0) {
             return Err(PerceptronError::InvalidArgument(format!(
-                "the scale of random weights must be positive and finite, got {scale}"
+                "the scale of random weights must be positive, at most f32::MAX / 2, got {scale}"
             )));
         }
         let mut p = Perceptron::new(n_inputs, n_outputs, step)?;
@@ -336,6 +338,22 @@ impl Perceptron {
             });
         }
         Ok(())
+    }
+}
+
+/// The most weights a perceptron may have: 2³⁰ (4 GiB of `f32`). A larger
+/// matrix could not be allocated, and ndarray would panic on its shape.
+pub const MAX_WEIGHTS: usize = 1 << 30;
+
+/// Refuses an `n_inputs × n_outputs` weight matrix larger than
+/// [`MAX_WEIGHTS`] (axes of length 0 count as 1, as ndarray counts them).
+fn check_size(n_inputs: usize, n_outputs: usize) -> Result<(), PerceptronError> {
+    match n_inputs.max(1).checked_mul(n_outputs.max(1)) {
+        Some(n) if n <= MAX_WEIGHTS => Ok(()),
+        _ => Err(PerceptronError::InvalidArgument(format!(
+            "a perceptron of {n_inputs} inputs × {n_outputs} units would have more than \
+             {MAX_WEIGHTS} weights"
+        ))),
     }
 }
 
