@@ -572,6 +572,52 @@ fn normalise(path: &Path) -> PathBuf {
     out
 }
 
+/// A number quoted in a sentence of a page, and the line of an output file
+/// that it quotes: the page must contain `on_page` and the regenerated file
+/// `in_output` (both compared with runs of white space made single spaces, so
+/// a sentence may wrap anywhere).
+#[derive(Debug, Clone, Copy)]
+pub struct Quote {
+    /// The page, relative to `book/` (`ch05-regression.md`).
+    pub page: &'static str,
+    /// The words of the page around the number.
+    pub on_page: &'static str,
+    /// The output file, relative to `book/outputs/`.
+    pub output: &'static str,
+    /// The words of the output file around the same number.
+    pub in_output: &'static str,
+}
+
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Check 6: every quoted number is still on its page, and still what the
+/// program prints. When an example's output changes, CI rewrites the output
+/// file and this check names every sentence that quotes the old value.
+pub fn check_quotes(root: &Path, quotes: &[Quote]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for q in quotes {
+        let page = squeeze(&fs::read_to_string(root.join("book").join(q.page)).unwrap_or_default());
+        let output = squeeze(
+            &fs::read_to_string(root.join("book/outputs").join(q.output)).unwrap_or_default(),
+        );
+        if !page.contains(&squeeze(q.on_page)) {
+            problems.push(format!(
+                "book/{} no longer says \"{}\" (update the quote list or the page)",
+                q.page, q.on_page
+            ));
+        }
+        if !output.contains(&squeeze(q.in_output)) {
+            problems.push(format!(
+                "book/outputs/{} no longer prints \"{}\", which book/{} quotes as \"{}\"",
+                q.output, q.in_output, q.page, q.on_page
+            ));
+        }
+    }
+    problems
+}
+
 /// Every check, on one tree.
 pub fn check_all(root: &Path) -> Vec<String> {
     let mut all = check_includes(root);

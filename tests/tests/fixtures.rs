@@ -299,3 +299,24 @@ fn an_output_run_from_another_package_fails() {
     let p = check_outputs(&root);
     assert!(p.iter().any(|m| m.contains("-p ch02-b")), "{p:?}");
 }
+
+#[test]
+fn a_quoted_number_that_the_program_no_longer_prints_fails() {
+    let root = good_tree("quote");
+    let quote = book_tests::Quote {
+        page: "ch01-a-run.md",
+        on_page: "Running A",
+        output: "ch01-a/report.txt",
+        in_output: "3 of 4",
+    };
+    assert_eq!(
+        book_tests::check_quotes(&root, &[quote]),
+        Vec::<String>::new()
+    );
+    edit(&root, "book/outputs/ch01-a/report.txt", "3 of 4", "4 of 4");
+    let p = book_tests::check_quotes(&root, &[quote]);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("no longer prints \"3 of 4\""), "{p:?}");
+    edit(&root, "book/ch01-a-run.md", "Running A", "Running B");
+    assert_eq!(book_tests::check_quotes(&root, &[quote]).len(), 2);
+}
