@@ -78,11 +78,13 @@ pub fn sparse_categorical_cross_entropy<L: Copy + Into<usize>>(
 // ANCHOR_END: sparse_ce
 
 /// Labels as one-hot rows: row `i` is all zeros except a 1 in column
-/// `labels[i]`. Labels at or above `n_classes` are an error.
+/// `labels[i]`. Labels at or above `n_classes`, and a table too large to
+/// hold, are errors.
 pub fn one_hot<L: Copy + Into<usize>>(
     labels: &[L],
     n_classes: usize,
 ) -> Result<Array2<f32>, NetError> {
+    ch04_backprop::error::checked_len("one-hot targets", &[labels.len(), n_classes])?;
     let mut out = Array2::zeros((labels.len(), n_classes));
     for (i, &l) in labels.iter().enumerate() {
         let l: usize = l.into();

@@ -1,0 +1,98 @@
+//! Whatever a caller hands the chapter's public functions, the answer is
+//! `Ok` or an error, never a panic.
+
+use ch04_backprop::Activation;
+use ch08_sequential::{Dense, Flatten, LossKind, Metric, Sequential, Sgd, Softmax};
+use ndarray::{Array2, ArrayD, IxDyn};
+use proptest::prelude::*;
+
+#[test]
+fn layers_too_large_to_hold_are_errors() {
+    // Before, ndarray panicked: "Shape too large".
+    let mut m = Sequential::new(0);
+    assert!(m.add(Flatten::new([usize::MAX, 2])).is_err());
+    assert!(m.add(Flatten::new([1 << 40, 1 << 30])).is_err());
+    assert!(
+        m.add(Dense::new(usize::MAX, Activation::Relu).with_inputs(3))
+            .is_err()
+    );
+    assert!(
+        m.add(Dense::new(3, Activation::Relu).with_inputs(usize::MAX))
+            .is_err()
+    );
+    assert!(m.is_empty());
+}
+
+/// Values a hostile caller tries: ordinary ones, zero, extremes, NaN, ±∞.
+fn any_value() -> impl Strategy<Value = f32> {
+    prop_oneof![
+        4 => -3.0f32..3.0,
+        1 => Just(0.0f32),
+        1 => Just(f32::NAN),
+        1 => Just(f32::INFINITY),
+        1 => Just(f32::NEG_INFINITY),
+        1 => Just(f32::MAX),
+        1 => Just(-1e30f32),
+    ]
+}
+
+/// Sizes a hostile caller tries: small ones (0 included) and absurd ones.
+fn any_size() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        6 => 0usize..5,
+        1 => Just(usize::MAX / 2),
+        1 => Just(usize::MAX),
+        1 => Just(1usize << 40),
+    ]
+}
+
+/// A matrix of 0 to 4 rows and columns filled with [`any_value`]s.
+fn any_matrix() -> impl Strategy<Value = Array2<f32>> {
+    (0usize..5, 0usize..5).prop_flat_map(|(r, c)| {
+        proptest::collection::vec(any_value(), r * c)
+            .prop_map(move |v| Array2::from_shape_vec((r, c), v).unwrap())
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn models_never_panic(
+        shape in proptest::collection::vec(any_size(), 0..3),
+        units in any_size(),
+        x in any_matrix(),
+        y in any_matrix(),
+        labels in proptest::collection::vec(any::<u8>(), 0..5),
+        lr in any_value(),
+        momentum in any_value(),
+        softmax_end in any::<bool>(),
+        loss in 0usize..3,
+        weights in proptest::collection::vec(any_size(), 0..3),
+    ) {
+        let mut m = Sequential::new(1);
+        let _ = m.add(Flatten::new(shape.clone()));
+        let _ = m.add(Dense::new(units.min(1 << 41), Activation::Relu));
+        let _ = m.add(Dense::new(3, Activation::Tanh).with_inputs(x.ncols()));
+        if softmax_end {
+            let _ = m.add(Dense::new(3, Softmax));
+        }
+        let loss = [LossKind::SparseCategoricalCrossEntropy, LossKind::MeanSquaredError, LossKind::MeanAbsoluteError][loss];
+        let sgd = Sgd::new(lr).with_momentum(momentum);
+        let _ = m.compile(loss, sgd.clone(), &[Metric::Accuracy]);
+        let _ = m.compile(loss, sgd, &[]);
+        let _ = m.predict(x.view());
+        let _ = m.train_on_batch(x.view(), &labels);
+        let _ = m.train_on_batch(x.view(), y.view());
+        let _ = m.test_on_batch(x.view(), &labels);
+        let _ = m.summary().to_string();
+        if let Some(c) = m.compiled_mut() {
+            let _ = c.optimizer.set_learning_rate(lr);
+            c.optimizer = Sgd::new(lr).with_momentum(momentum);
+        }
+        let _ = m.train_on_batch(x.view(), &labels);
+        let dims: Vec<usize> = weights.iter().map(|&w| w.min(4)).collect();
+        let _ = m.set_weights(&[ArrayD::zeros(IxDyn(&dims))]);
+        let _: Array2<f32> = y;
+    }
+}
