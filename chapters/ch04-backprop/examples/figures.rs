@@ -5,7 +5,7 @@ use ch00_toolbox::figure::{figures_dir, save_svg};
 use ch04_backprop::descent::one_weight_steps;
 use ch04_backprop::figures::{
     draw_activations, draw_gradient_check, draw_learning_rates, draw_loss_curves,
-    draw_one_weight_descent, draw_xor_regions,
+    draw_network_diagram, draw_one_weight_descent, draw_xor_regions,
 };
 use ch04_backprop::xor::{
     XorSettings, count_correct, hand_set_xor, train_xor, xor_inputs, xor_targets,
@@ -36,6 +36,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = dir.join("learning-rates.svg");
     save_svg(&path, (960, 440), |a| {
         draw_learning_rates(a, y1 / x1, &runs)
+    })?;
+    println!("wrote {}", path.display());
+
+    let path = dir.join("xor-network.svg");
+    let hand_set = hand_set_xor()?;
+    save_svg(&path, (820, 540), |a| {
+        draw_network_diagram(
+            a,
+            &hand_set,
+            &[&[], &["OR", "AND"], &["XOR"]],
+            "The hand-set 2-2-1 XOR network",
+        )
     })?;
     println!("wrote {}", path.display());
 

@@ -5,7 +5,9 @@ use ch00_toolbox::FigureResult;
 use ch00_toolbox::figure::{colour, dot_key, draw_legend, line_key};
 use ch00_toolbox::plotters::coord::Shift;
 use ch00_toolbox::plotters::coord::types::RangedCoordf32;
+use ch00_toolbox::plotters::element::DashedPathElement;
 use ch00_toolbox::plotters::prelude::*;
+use ch00_toolbox::plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::activation::Activation;
 use crate::descent::{Step, one_weight_loss};
@@ -488,3 +490,208 @@ pub fn draw_learning_rates<DB: DrawingBackend>(
     draw_legend(&mut right, SeriesLabelPosition::LowerLeft)
 }
 // ANCHOR_END: draw_learning_rates
+
+/// The position of a text or shape in the network diagram's virtual
+/// 900 × 560 frame, mapped onto the drawing area.
+struct DiagramFrame {
+    scale: f64,
+    dx: f64,
+    dy: f64,
+}
+
+impl DiagramFrame {
+    fn fit<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, w: f64, h: f64) -> Self {
+        let (pw, ph) = area.dim_in_pixel();
+        let scale = (f64::from(pw) / w).min(f64::from(ph) / h);
+        DiagramFrame {
+            scale,
+            dx: (f64::from(pw) - w * scale) / 2.0,
+            dy: (f64::from(ph) - h * scale) / 2.0,
+        }
+    }
+    fn p(&self, (x, y): (f64, f64)) -> (i32, i32) {
+        (
+            (self.dx + x * self.scale).round() as i32,
+            (self.dy + y * self.scale).round() as i32,
+        )
+    }
+    fn len(&self, l: f64) -> i32 {
+        (l * self.scale).round().max(1.0) as i32
+    }
+    fn text(&self, size: f64, h: HPos) -> TextStyle<'static> {
+        ("sans-serif", size * self.scale)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(h, VPos::Center))
+    }
+}
+
+/// A weight written as the diagram shows it: `1`, `-0.5`, `0.25`.
+fn weight_label(w: f32) -> String {
+    let s = format!("{w:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+// ANCHOR: draw_network_diagram
+/// A diagram of `mlp` with its inputs at the bottom and its output at the
+/// top: every connection labelled with its weight, and each layer's biases
+/// drawn as the weights of a *bias neuron* that always outputs 1 (dashed).
+/// `names` gives the units' labels layer by layer (inputs first); a missing
+/// name falls back to `x₁ …`, `h₁ …` or `ŷ`.
+pub fn draw_network_diagram<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mlp: &Mlp,
+    names: &[&[&str]],
+    title: &str,
+) -> FigureResult {
+    let body = area.titled(title, ("sans-serif", 22))?;
+    let f = DiagramFrame::fit(&body, 900.0, 560.0);
+    let n_layers = mlp.layers.len();
+    if n_layers == 0 {
+        return Err(ch00_toolbox::FigureError("a network without layers".into()));
+    }
+    // Row r = 0 is the input layer at the bottom, row n_layers the output.
+    let row_y = |r: usize| 500.0 - 420.0 * r as f64 / n_layers as f64;
+    let sizes: Vec<usize> = std::iter::once(mlp.n_inputs())
+        .chain(mlp.layers.iter().map(|l| l.n_outputs()))
+        .collect();
+    let place = |r: usize, i: usize| {
+        let count = sizes[r] as f64;
+        let gap = (360.0 / count).min(200.0);
+        (430.0 + (i as f64 - (count - 1.0) / 2.0) * gap, row_y(r))
+    };
+    let name = |r: usize, i: usize| -> String {
+        if let Some(n) = names.get(r).and_then(|l| l.get(i)) {
+            return (*n).to_string();
+        }
+        let sub = char::from_u32(0x2081 + i as u32).unwrap_or('?');
+        match r {
+            0 => format!("x{sub}"),
+            r if r == n_layers && sizes[r] == 1 => "ŷ".into(),
+            r if r == n_layers => format!("ŷ{sub}"),
+            _ => format!("h{sub}"),
+        }
+    };
+    let (unit_r, bias_r) = (34.0, 16.0);
+    let line = |c: RGBColor| c.stroke_width(f.len(2.0) as u32);
+    for (l, layer) in mlp.layers.iter().enumerate() {
+        let (below, above) = (l, l + 1);
+        let bias_at = (110.0, row_y(below));
+        // Connections first, so that the units are drawn over their ends.
+        for j in 0..sizes[above] {
+            let to = place(above, j);
+            let mut edges: Vec<((f64, f64), f64, f32, bool)> = (0..sizes[below])
+                .map(|k| (place(below, k), unit_r, layer.weights[(k, j)], false))
+                .collect();
+            edges.push((bias_at, bias_r, layer.bias[j], true));
+            for (from, from_r, w, is_bias) in edges {
+                let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+                let d = (dx * dx + dy * dy).sqrt().max(1e-9);
+                let (ux, uy) = (dx / d, dy / d);
+                let start = (from.0 + ux * from_r, from.1 + uy * from_r);
+                let end = (to.0 - ux * unit_r, to.1 - uy * unit_r);
+                let colour_of = if is_bias { colour(1) } else { colour(0) };
+                if is_bias {
+                    body.draw(&DashedPathElement::new(
+                        [f.p(start), f.p(end)],
+                        f.len(7.0) as u32,
+                        f.len(5.0) as u32,
+                        line(colour_of),
+                    ))?;
+                } else {
+                    body.draw(&PathElement::new([f.p(start), f.p(end)], line(colour_of)))?;
+                }
+                // The weight, on a white patch, near the start of its line
+                // (where the lines out of one unit are apart); a bias a bit
+                // further along, since both of its lines leave one neuron.
+                let t = if is_bias { 0.4 } else { 0.28 };
+                let at = (
+                    start.0 + (end.0 - start.0) * t,
+                    start.1 + (end.1 - start.1) * t,
+                );
+                let label = weight_label(w);
+                let half = 5.0 + 4.5 * label.chars().count() as f64;
+                body.draw(&Rectangle::new(
+                    [
+                        f.p((at.0 - half, at.1 - 11.0)),
+                        f.p((at.0 + half, at.1 + 11.0)),
+                    ],
+                    WHITE.filled(),
+                ))?;
+                body.draw(&Text::new(
+                    label,
+                    f.p(at),
+                    f.text(16.0, HPos::Center).color(&colour_of),
+                ))?;
+            }
+        }
+        // The bias neuron of this layer: it always outputs 1.
+        body.draw(&Rectangle::new(
+            [
+                f.p((bias_at.0 - bias_r, bias_at.1 - bias_r)),
+                f.p((bias_at.0 + bias_r, bias_at.1 + bias_r)),
+            ],
+            colour(1).mix(0.25).filled(),
+        ))?;
+        body.draw(&Text::new("1", f.p(bias_at), f.text(16.0, HPos::Center)))?;
+    }
+    // The units on top of the lines.
+    for (r, &count) in sizes.iter().enumerate() {
+        for i in 0..count {
+            let at = place(r, i);
+            let fill = if r == 0 {
+                colour(5).mix(0.4)
+            } else {
+                colour(4).mix(0.3)
+            };
+            body.draw(&Circle::new(f.p(at), f.len(unit_r), fill.filled()))?;
+            body.draw(&Circle::new(f.p(at), f.len(unit_r), BLACK))?;
+            let big = f.text(17.0, HPos::Center);
+            if r == 0 {
+                body.draw(&Text::new(name(r, i), f.p(at), big))?;
+            } else {
+                body.draw(&Text::new(name(r, i), f.p((at.0, at.1 - 9.0)), big))?;
+                body.draw(&Text::new(
+                    mlp.layers[r - 1].activation.name(),
+                    f.p((at.0, at.1 + 12.0)),
+                    f.text(13.0, HPos::Center),
+                ))?;
+            }
+        }
+        let role = match r {
+            0 => "input layer (computes nothing)",
+            r if r == n_layers => "output layer",
+            _ => "hidden layer",
+        };
+        body.draw(&Text::new(
+            role,
+            f.p((640.0, row_y(r))),
+            f.text(17.0, HPos::Left),
+        ))?;
+    }
+    // The key.
+    let key_y = 545.0;
+    body.draw(&PathElement::new(
+        [f.p((40.0, key_y)), f.p((80.0, key_y))],
+        line(colour(0)),
+    ))?;
+    body.draw(&Text::new(
+        "weight (the number on the line)",
+        f.p((88.0, key_y)),
+        f.text(15.0, HPos::Left),
+    ))?;
+    body.draw(&DashedPathElement::new(
+        [f.p((400.0, key_y)), f.p((440.0, key_y))],
+        f.len(7.0) as u32,
+        f.len(5.0) as u32,
+        line(colour(1)),
+    ))?;
+    body.draw(&Text::new(
+        "bias: the weight from a bias neuron that always outputs 1",
+        f.p((448.0, key_y)),
+        f.text(15.0, HPos::Left),
+    ))?;
+    Ok(())
+}
+// ANCHOR_END: draw_network_diagram

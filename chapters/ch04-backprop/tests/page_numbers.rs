@@ -47,3 +47,23 @@ fn the_pages_layer_example_matches_the_dense_layer() {
     }
     assert!(e.loss_after < e.loss, "the descent step lowers the loss");
 }
+
+/// The network diagram writes every weight and bias of the hand-set XOR
+/// network, and refuses a network without layers instead of panicking.
+#[test]
+fn the_network_diagram_shows_the_hand_set_weights() {
+    use ch00_toolbox::figure::svg_string;
+    use ch04_backprop::Mlp;
+    use ch04_backprop::figures::draw_network_diagram;
+    use ch04_backprop::xor::hand_set_xor;
+    let mlp = hand_set_xor().unwrap();
+    let names: &[&[&str]] = &[&[], &["OR", "AND"], &["XOR"]];
+    let svg = svg_string((820, 540), |a| draw_network_diagram(a, &mlp, names, "t")).unwrap();
+    for label in ["-0.5", "-1.5", "-1", "OR", "AND", "XOR", "x₁", "x₂"] {
+        // plotters writes each text on a line of its own.
+        let line = format!(">\n{label}\n<");
+        assert!(svg.contains(&line), "{label} missing");
+    }
+    let empty = Mlp { layers: vec![] };
+    assert!(svg_string((100, 100), |a| draw_network_diagram(a, &empty, &[], "t")).is_err());
+}
