@@ -303,7 +303,7 @@ impl Training for Sequential {
             history.epochs.push(record);
             if let Some(why) = stop {
                 if options.verbose {
-                    println!("stopped: {why}");
+                    crate::progress::say(format_args!("stopped: {why}"));
                 }
                 history.stopped = Some(why);
                 break;

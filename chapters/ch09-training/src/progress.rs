@@ -75,7 +75,7 @@ impl EpochProgress {
 
 /// Prints one line of progress to standard error; a progress line that
 /// cannot be shown is not a reason to stop training.
-fn say(line: std::fmt::Arguments<'_>) {
+pub(crate) fn say(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
