@@ -46,8 +46,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (identity, not, and, or, and_not) = (
         gates::identity(),
         gates::not(),
-        gates::and(2),
-        gates::or(2),
+        gates::and(2)?,
+        gates::or(2)?,
         gates::and_not(),
     );
     let xor = Network::xor();

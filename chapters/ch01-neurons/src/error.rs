@@ -62,6 +62,20 @@ pub enum NeuronError {
         /// The largest number allowed.
         max: usize,
     },
+    /// A row number past the end of a truth table.
+    RowOutOfRange {
+        /// The row asked for.
+        row: usize,
+        /// How many rows the table has.
+        rows: usize,
+    },
+    /// An AND or OR gate with more inputs than this crate builds.
+    GateTooWide {
+        /// The number of inputs asked for.
+        n_inputs: usize,
+        /// The largest number allowed.
+        max: usize,
+    },
     /// A parameter of the membrane simulation is out of its range.
     InvalidParameter(String),
 }
@@ -112,6 +126,12 @@ impl fmt::Display for NeuronError {
                 f,
                 "{n_inputs} inputs is too many for a truth table (at most {max})"
             ),
+            Self::RowOutOfRange { row, rows } => {
+                write!(f, "row {row} is past the end of a table of {rows} rows")
+            }
+            Self::GateTooWide { n_inputs, max } => {
+                write!(f, "a gate of {n_inputs} inputs is too wide (at most {max})")
+            }
             Self::InvalidParameter(message) => write!(f, "invalid parameter: {message}"),
         }
     }

@@ -106,8 +106,9 @@ impl Network {
                 sources: vec![1, 0],
             },
         ];
+        // h₁ OR h₂: two excitatory synapses, θ = 1.
         let output = vec![WiredUnit {
-            unit: gates::or(2),
+            unit: ThresholdUnit::new(vec![Synapse::Excitatory; 2], 1),
             sources: vec![0, 1],
         }];
         Self {
@@ -131,8 +132,10 @@ impl Network {
                 sources: (0..n).collect(),
             })
             .collect();
+        // The OR of the detectors (θ = 1). A table has at most 2¹⁶ rows, so
+        // this unit is never too wide to hold.
         let output = WiredUnit {
-            unit: gates::or(hidden.len()),
+            unit: ThresholdUnit::new(vec![Synapse::Excitatory; hidden.len()], 1),
             sources: (0..hidden.len()).collect(),
         };
         Self {
@@ -203,9 +206,10 @@ mod tests {
     fn a_row_detector_fires_on_its_row_only() {
         for n in 0..=4 {
             for target in 0..1 << n {
-                let unit = row_detector(&TruthTable::row_inputs(n, target));
+                let unit = row_detector(&TruthTable::row_inputs(n, target).unwrap());
                 for row in 0..1 << n {
-                    let fired = unit.fire(&TruthTable::row_inputs(n, row)).unwrap();
+                    let inputs = TruthTable::row_inputs(n, row).unwrap();
+                    let fired = unit.fire(&inputs).unwrap();
                     assert_eq!(fired, row == target, "n={n} target={target} row={row}");
                 }
             }
@@ -215,7 +219,7 @@ mod tests {
     #[test]
     fn bad_wiring_is_refused_with_the_unit_named() {
         let unit = WiredUnit {
-            unit: gates::and(2),
+            unit: gates::and(2).unwrap(),
             sources: vec![0, 2],
         };
         assert_eq!(
@@ -228,7 +232,7 @@ mod tests {
             })
         );
         let short = WiredUnit {
-            unit: gates::and(2),
+            unit: gates::and(2).unwrap(),
             sources: vec![0],
         };
         assert!(matches!(

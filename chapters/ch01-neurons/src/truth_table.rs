@@ -37,6 +37,15 @@ fn rows_for(n_inputs: usize) -> Result<usize, NeuronError> {
     Ok(1 << n_inputs)
 }
 
+/// The `n_inputs` low bits of `row`, most significant first: input i reads
+/// bit n_inputs − 1 − i. Only called with `n_inputs` ≤ [`MAX_TABLE_INPUTS`],
+/// so every shift is in range.
+fn bits(n_inputs: usize, row: usize) -> Vec<bool> {
+    (0..n_inputs)
+        .map(|i| (row >> (n_inputs - 1 - i)) & 1 == 1)
+        .collect()
+}
+
 impl TruthTable {
     /// A table from its outputs, which must number `2^n_inputs`.
     pub fn new(n_inputs: usize, outputs: Vec<bool>) -> Result<Self, NeuronError> {
@@ -54,9 +63,7 @@ impl TruthTable {
     /// The table of a Rust closure over `n_inputs` inputs.
     pub fn from_fn(n_inputs: usize, f: impl Fn(&[bool]) -> bool) -> Result<Self, NeuronError> {
         let rows = rows_for(n_inputs)?;
-        let outputs = (0..rows)
-            .map(|r| f(&Self::row_inputs(n_inputs, r)))
-            .collect();
+        let outputs = (0..rows).map(|r| f(&bits(n_inputs, r))).collect();
         Ok(Self { n_inputs, outputs })
     }
 
@@ -65,7 +72,7 @@ impl TruthTable {
         let n = function.n_inputs();
         let rows = rows_for(n)?;
         let outputs = (0..rows)
-            .map(|r| function.eval(&Self::row_inputs(n, r)))
+            .map(|r| function.eval(&bits(n, r)))
             .collect::<Result<_, _>>()?;
         Ok(Self {
             n_inputs: n,
@@ -73,16 +80,15 @@ impl TruthTable {
         })
     }
 
-    /// The inputs of row `row` in a table over `n_inputs` inputs.
-    pub fn row_inputs(n_inputs: usize, row: usize) -> Vec<bool> {
-        // Input i reads bit n_inputs − 1 − i of `row`; bits past the width
-        // of a usize are 0 (a plain `>>` by 64 or more would panic).
-        (0..n_inputs)
-            .map(|i| {
-                let shift = u32::try_from(n_inputs - 1 - i).unwrap_or(u32::MAX);
-                row.checked_shr(shift).unwrap_or(0) & 1 == 1
-            })
-            .collect()
+    /// The inputs of row `row` in a table over `n_inputs` inputs. An error if
+    /// `n_inputs` is more than [`MAX_TABLE_INPUTS`] or the table has no row
+    /// `row` (it has `2^n_inputs`).
+    pub fn row_inputs(n_inputs: usize, row: usize) -> Result<Vec<bool>, NeuronError> {
+        let rows = rows_for(n_inputs)?;
+        if row >= rows {
+            return Err(NeuronError::RowOutOfRange { row, rows });
+        }
+        Ok(bits(n_inputs, row))
     }
 
     /// The outputs, one per row.
@@ -95,7 +101,7 @@ impl TruthTable {
         self.outputs
             .iter()
             .enumerate()
-            .map(|(r, &y)| (Self::row_inputs(self.n_inputs, r), y))
+            .map(|(r, &y)| (bits(self.n_inputs, r), y))
     }
 }
 
@@ -123,7 +129,9 @@ mod tests {
 
     #[test]
     fn rows_count_up_in_binary_with_the_first_input_most_significant() {
-        let rows: Vec<_> = (0..4).map(|r| TruthTable::row_inputs(2, r)).collect();
+        let rows: Vec<_> = (0..4)
+            .map(|r| TruthTable::row_inputs(2, r).unwrap())
+            .collect();
         assert_eq!(
             rows,
             vec![

@@ -39,7 +39,7 @@ fn each_figure_draws_with_its_title() {
 
 #[test]
 fn truth_table_figure_shows_one_cell_per_row() {
-    let and = gates::and(2);
+    let and = gates::and(2).unwrap();
     let not = gates::not();
     let panels: [(&str, &dyn LogicFunction); 2] = [("AND", &and), ("NOT", &not)];
     let svg = svg_string((600, 300), |a| draw_truth_tables(a, &panels)).unwrap();
@@ -49,7 +49,7 @@ fn truth_table_figure_shows_one_cell_per_row() {
 
 #[test]
 fn a_three_input_function_cannot_be_a_panel() {
-    let and3 = gates::and(3);
+    let and3 = gates::and(3).unwrap();
     let panels: [(&str, &dyn LogicFunction); 1] = [("AND3", &and3)];
     let err = svg_string((600, 300), |a| draw_truth_tables(a, &panels)).unwrap_err();
     assert!(err.to_string().contains("not 3"));
@@ -58,8 +58,11 @@ fn a_three_input_function_cannot_be_a_panel() {
 #[test]
 fn descriptions_name_the_logic_of_each_unit() {
     let names = |n: usize| (1..=n).map(|i| format!("x{i}")).collect::<Vec<_>>();
-    assert_eq!(describe(&gates::and(2), &names(2)), "x1 AND x2");
-    assert_eq!(describe(&gates::or(3), &names(3)), "x1 OR x2 OR x3");
+    assert_eq!(describe(&gates::and(2).unwrap(), &names(2)), "x1 AND x2");
+    assert_eq!(
+        describe(&gates::or(3).unwrap(), &names(3)),
+        "x1 OR x2 OR x3"
+    );
     assert_eq!(describe(&gates::not(), &names(1)), "NOT x1");
     let table = TruthTable::from_fn(2, |x| !x[0] && !x[1]).unwrap();
     let net = Network::from_truth_table(&table);

@@ -2,9 +2,10 @@
 //! `Ok` or an error, never a panic.
 
 use ch01_neurons::biology::{Membrane, SynapticInput};
-use ch01_neurons::gates::{and, or};
+use ch01_neurons::gates::{MAX_GATE_INPUTS, and, or};
 use ch01_neurons::network::row_detector;
-use ch01_neurons::{Network, Synapse, ThresholdUnit, TruthTable, WiredUnit};
+use ch01_neurons::truth_table::MAX_TABLE_INPUTS;
+use ch01_neurons::{Network, NeuronError, Synapse, ThresholdUnit, TruthTable, WiredUnit};
 use proptest::prelude::*;
 
 fn any_size() -> impl Strategy<Value = usize> {
@@ -17,12 +18,29 @@ fn any_size() -> impl Strategy<Value = usize> {
 }
 
 #[test]
-fn a_row_wider_than_a_usize_reads_zeros_instead_of_panicking() {
-    // Before, `row >> 64` panicked ("shift right with overflow").
-    let wide = TruthTable::row_inputs(70, usize::MAX);
-    assert_eq!(wide.len(), 70);
-    assert!(wide[..6].iter().all(|&b| !b) && wide[6..].iter().all(|&b| b));
-    assert_eq!(TruthTable::row_inputs(2, 2), vec![true, false]);
+fn rows_and_gates_too_large_to_hold_are_errors() {
+    // Before, `row_inputs(usize::MAX / 2, _)` and `and(usize::MAX / 2)` tried
+    // to allocate 2⁶³ bytes and aborted the process; a row past the end of
+    // its table was silently cut to its low bits.
+    assert_eq!(
+        TruthTable::row_inputs(usize::MAX / 2, 3),
+        Err(NeuronError::TooManyInputs {
+            n_inputs: usize::MAX / 2,
+            max: MAX_TABLE_INPUTS
+        })
+    );
+    assert!(TruthTable::row_inputs(70, usize::MAX).is_err());
+    assert_eq!(
+        TruthTable::row_inputs(2, 4),
+        Err(NeuronError::RowOutOfRange { row: 4, rows: 4 })
+    );
+    assert_eq!(TruthTable::row_inputs(2, 2), Ok(vec![true, false]));
+    let wide = NeuronError::GateTooWide {
+        n_inputs: usize::MAX / 2,
+        max: MAX_GATE_INPUTS,
+    };
+    assert_eq!(and(usize::MAX / 2), Err(wide.clone()));
+    assert_eq!(or(usize::MAX / 2), Err(wide));
 }
 
 proptest! {
@@ -40,9 +58,11 @@ proptest! {
     ) {
         let _ = TruthTable::new(n_inputs, outputs.clone());
         let _ = TruthTable::from_fn(n_inputs, |x| x.iter().any(|&b| b));
-        if n_inputs < 100 {
-            prop_assert_eq!(TruthTable::row_inputs(n_inputs, row).len(), n_inputs);
+        match TruthTable::row_inputs(n_inputs, row) {
+            Ok(bits) => prop_assert_eq!(bits.len(), n_inputs),
+            Err(_) => prop_assert!(n_inputs > MAX_TABLE_INPUTS || row >= 1 << n_inputs),
         }
+        let _ = TruthTable::row_inputs(n_inputs, row % 4);
         let synapses: Vec<Synapse> = excite
             .iter()
             .map(|&e| if e { Synapse::Excitatory } else { Synapse::Inhibitory })
@@ -51,9 +71,14 @@ proptest! {
         let _ = unit.fire(&inputs);
         let _ = TruthTable::of(&unit);
         let _ = row_detector(&inputs).fire(&inputs);
-        for n in [inputs.len(), n_inputs.min(8)] {
-            let _ = and(n).fire(&inputs);
-            let _ = or(n).fire(&inputs);
+        for n in [inputs.len(), n_inputs, threshold] {
+            match (and(n), or(n)) {
+                (Ok(a), Ok(o)) => {
+                    let _ = a.fire(&inputs);
+                    let _ = o.fire(&inputs);
+                }
+                (a, o) => prop_assert!(n > MAX_GATE_INPUTS && a.is_err() && o.is_err()),
+            }
         }
         let layer = vec![WiredUnit { unit: unit.clone(), sources: wires.clone() }];
         if let Ok(net) = Network::new(n_inputs, vec![layer]) {

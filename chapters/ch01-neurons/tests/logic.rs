@@ -20,8 +20,8 @@ fn every_gate_matches_its_truth_table() {
     let cases: [(&str, &dyn LogicFunction, &[bool]); 5] = [
         ("identity", &gates::identity(), &[false, true]),
         ("NOT", &gates::not(), &[true, false]),
-        ("AND", &gates::and(2), &[false, false, false, true]),
-        ("OR", &gates::or(2), &[false, true, true, true]),
+        ("AND", &gates::and(2).unwrap(), &[false, false, false, true]),
+        ("OR", &gates::or(2).unwrap(), &[false, true, true, true]),
         ("AND NOT", &gates::and_not(), &[false, false, true, false]),
     ];
     for (name, gate, expected) in cases {
@@ -89,5 +89,5 @@ fn wrong_input_lengths_are_errors_not_panics() {
             found: 3
         })
     );
-    assert!(gates::and(3).fire(&[true]).is_err());
+    assert!(gates::and(3).unwrap().fire(&[true]).is_err());
 }
