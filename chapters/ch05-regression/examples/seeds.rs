@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let districts = housing::load()?;
 
     println!("imputation          weight seed  test mse");
-    let split = split_indices(districts.len(), 42);
+    let split = split_indices(districts.len(), 42)?;
     for imputation in [Imputation::MedianCount, Imputation::MedianPerHousehold] {
         let data = HousingData::from_split(&districts, &split, imputation)?;
         for seed in WEIGHT_SEEDS {

@@ -87,7 +87,7 @@ impl HousingData {
                 districts.len()
             )));
         }
-        let split = split_indices(districts.len(), seed);
+        let split = split_indices(districts.len(), seed)?;
         HousingData::from_split(districts, &split, Imputation::MedianPerHousehold)
     }
     // ANCHOR_END: prepare
@@ -185,7 +185,7 @@ mod tests {
             .map(|i| district(i, (i % 2 == 0).then_some(100.0 + i as f32)))
             .collect();
         let data = HousingData::prepare(&districts, 7).unwrap();
-        let split = split_indices(40, 7);
+        let split = split_indices(40, 7).unwrap();
         let want_fill = Imputation::MedianPerHousehold
             .fit(split.train.iter().map(|&i| &districts[i]))
             .unwrap();

@@ -110,6 +110,13 @@ pub enum HousingError {
     /// A step needed data that was not there (e.g. no district had a known
     /// bedroom count to take the median of).
     Invalid(String),
+    /// More rows than a split can shuffle (see [`crate::split::MAX_SPLIT_ROWS`]).
+    TooManyRows {
+        /// The number of rows asked for.
+        rows: usize,
+        /// The largest number allowed.
+        max: usize,
+    },
 }
 
 impl fmt::Display for HousingError {
@@ -128,6 +135,12 @@ impl fmt::Display for HousingError {
             }
             HousingError::NoRows => write!(f, "the housing CSV has a header but no data rows"),
             HousingError::Invalid(msg) => write!(f, "{msg}"),
+            HousingError::TooManyRows { rows, max } => {
+                write!(
+                    f,
+                    "cannot shuffle {rows} rows: the split takes at most {max}"
+                )
+            }
         }
     }
 }

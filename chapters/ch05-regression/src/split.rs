@@ -10,6 +10,13 @@
 //! the same order as scikit-learn's copy), so our test MSE can be set beside
 //! the reference's number without a different split muddying the comparison.
 
+use crate::housing::HousingError;
+
+/// The most rows [`permutation`] and [`split_indices`] accept: 2²⁸, about
+/// 268 million. The shuffle draws 32-bit numbers, so it could not go past
+/// 2³² rows anyway, and a permutation of 2²⁸ rows already takes 2 GiB.
+pub const MAX_SPLIT_ROWS: usize = 1 << 28;
+
 /// The 32-bit Mersenne Twister, seeded like NumPy's legacy `RandomState(seed)`.
 pub struct Mt19937 {
     state: [u32; 624],
@@ -74,16 +81,27 @@ impl Mt19937 {
 }
 
 // ANCHOR: permutation
-/// `0..n` shuffled as NumPy's `RandomState(seed).permutation(n)` shuffles it
-/// (for `n` below 2³²).
-pub fn permutation(n: usize, seed: u32) -> Vec<usize> {
+/// `0..n` shuffled as NumPy's `RandomState(seed).permutation(n)` shuffles it.
+/// An error if `n` is more than [`MAX_SPLIT_ROWS`].
+pub fn permutation(n: usize, seed: u32) -> Result<Vec<usize>, HousingError> {
+    if n > MAX_SPLIT_ROWS {
+        return Err(HousingError::TooManyRows {
+            rows: n,
+            max: MAX_SPLIT_ROWS,
+        });
+    }
     let mut rng = Mt19937::new(seed);
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
-        let j = rng.interval(i as u32) as usize;
+        // i < n ≤ MAX_SPLIT_ROWS < 2³², so the conversion always succeeds.
+        let max = u32::try_from(i).map_err(|_| HousingError::TooManyRows {
+            rows: n,
+            max: MAX_SPLIT_ROWS,
+        })?;
+        let j = rng.interval(max) as usize;
         order.swap(i, j);
     }
-    order
+    Ok(order)
 }
 // ANCHOR_END: permutation
 
@@ -103,18 +121,19 @@ pub struct SplitIndices {
 /// its defaults and `random_state=seed`: the first quarter (rounded up) of a
 /// seeded permutation is the test set; the rest is permuted again with the
 /// same seed and split a quarter to validation, the remainder to training.
-/// For the 20 640 districts that is 11 610 / 3 870 / 5 160.
-pub fn split_indices(n: usize, seed: u32) -> SplitIndices {
-    let order = permutation(n, seed);
+/// For the 20 640 districts that is 11 610 / 3 870 / 5 160. An error if `n`
+/// is more than [`MAX_SPLIT_ROWS`].
+pub fn split_indices(n: usize, seed: u32) -> Result<SplitIndices, HousingError> {
+    let order = permutation(n, seed)?;
     let n_test = n.div_ceil(4);
     let (test, rest) = order.split_at(n_test);
     let n_valid = rest.len().div_ceil(4);
-    let again = permutation(rest.len(), seed);
-    SplitIndices {
+    let again = permutation(rest.len(), seed)?;
+    Ok(SplitIndices {
         test: test.to_vec(),
         valid: again[..n_valid].iter().map(|&i| rest[i]).collect(),
         train: again[n_valid..].iter().map(|&i| rest[i]).collect(),
-    }
+    })
 }
 // ANCHOR_END: split
 
@@ -146,7 +165,7 @@ mod tests {
 
     #[test]
     fn split_is_a_seeded_partition_with_the_reference_sizes_and_rows() {
-        let s = split_indices(20_640, 42);
+        let s = split_indices(20_640, 42).unwrap();
         assert_eq!(
             (s.train.len(), s.valid.len(), s.test.len()),
             (11_610, 3_870, 5_160)
@@ -166,12 +185,40 @@ mod tests {
         );
         // scikit-learn's first test rows for random_state=42 on this data.
         assert_eq!(s.test[..5], [20_046, 3_024, 15_663, 20_484, 9_814]);
-        assert_eq!(s, split_indices(20_640, 42));
-        assert_ne!(s.test, split_indices(20_640, 43).test);
-        let small = split_indices(5, 0);
+        assert_eq!(s, split_indices(20_640, 42).unwrap());
+        assert_ne!(s.test, split_indices(20_640, 43).unwrap().test);
+        let small = split_indices(5, 0).unwrap();
         assert_eq!(
             (small.train.len(), small.valid.len(), small.test.len()),
             (2, 1, 2)
         );
+    }
+
+    #[test]
+    fn more_rows_than_the_limit_are_an_error_not_an_allocation() {
+        // Before, 2⁴⁰ rows aborted the process asking for 8 TiB, and 2³² rows
+        // or more would have been shuffled with `i as u32`, cut to 32 bits.
+        for n in [
+            MAX_SPLIT_ROWS + 1,
+            1 << 32,
+            1 << 40,
+            usize::MAX / 2,
+            usize::MAX,
+        ] {
+            let too_many = HousingError::TooManyRows {
+                rows: n,
+                max: MAX_SPLIT_ROWS,
+            };
+            assert_eq!(
+                permutation(n, 0).unwrap_err().to_string(),
+                too_many.to_string()
+            );
+            assert_eq!(
+                split_indices(n, 0).unwrap_err().to_string(),
+                too_many.to_string()
+            );
+        }
+        assert_eq!(permutation(0, 0).unwrap(), Vec::<usize>::new());
+        assert_eq!(permutation(1, 0).unwrap(), vec![0]);
     }
 }

@@ -3,8 +3,11 @@
 
 use ch04_backprop::{Loss, Mse};
 use ch05_regression::housing::{features, targets};
+use ch05_regression::split::{MAX_SPLIT_ROWS, permutation, split_indices};
 use ch05_regression::train::{TrainConfig, train};
-use ch05_regression::{BedroomFill, District, HousingData, Huber, Mae, Part, Standardiser};
+use ch05_regression::{
+    BedroomFill, District, HousingData, Huber, Imputation, Mae, Part, Standardiser,
+};
 use ndarray::Array2;
 use proptest::prelude::*;
 
@@ -74,6 +77,19 @@ proptest! {
         let _ = features(&districts, &rows, &BedroomFill::Count(delta));
         let _ = targets(&districts, &rows);
         let prepared = HousingData::prepare(&districts, seed);
+        for &n in rows.iter().chain([&values.len()]) {
+            match (permutation(n, seed), split_indices(n, seed)) {
+                (Ok(order), Ok(split)) => {
+                    prop_assert_eq!(order.len(), n);
+                    let parts = split.train.len() + split.valid.len() + split.test.len();
+                    prop_assert_eq!(parts, n);
+                    if let Ok(data) = HousingData::from_split(&districts, &split, Imputation::MedianCount) {
+                        let _ = data.train.len();
+                    }
+                }
+                (p, s) => prop_assert!(n > MAX_SPLIT_ROWS && p.is_err() && s.is_err()),
+            }
+        }
         if let Ok(s) = Standardiser::fit(x.view()) {
             let _ = s.transform(y.view());
             let _ = s.inverse_transform(y.view());

@@ -80,7 +80,7 @@ fn the_real_file_verifies_parses_and_has_the_published_shape() {
     // bedrooms per household, more than its rooms; the rate gives about 1.
     let small = &districts[2826];
     assert_eq!((small.households, small.total_bedrooms), (16.0, None));
-    let split = split_indices(districts.len(), 42);
+    let split = split_indices(districts.len(), 42).unwrap();
     let train = || split.train.iter().map(|&i| &districts[i]);
     let count = Imputation::MedianCount.fit(train()).unwrap();
     let BedroomFill::Count(c) = count else {
