@@ -15,6 +15,8 @@
 //! - [`real_data`]: where a data set's folder is (its variable, else the
 //!   cache), and how the tests on real data say they were skipped.
 
+#![forbid(unsafe_code)]
+
 pub mod arrays;
 pub mod download;
 pub mod figure;

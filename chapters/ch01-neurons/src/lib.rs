@@ -14,6 +14,8 @@
 //!   that turns any truth table into a two-layer network;
 //! - [`figures`]: the chapter's figures.
 
+#![forbid(unsafe_code)]
+
 pub mod biology;
 pub mod error;
 pub mod figures;

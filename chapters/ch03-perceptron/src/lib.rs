@@ -14,6 +14,8 @@
 //! - [`xor`]: the four points no single perceptron can classify;
 //! - [`figures`]: the chapter's figures, one drawing function each.
 
+#![forbid(unsafe_code)]
+
 pub mod convergence;
 pub mod error;
 pub mod figures;

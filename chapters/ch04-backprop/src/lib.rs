@@ -39,6 +39,8 @@
 //! # Ok::<(), ch04_backprop::NetError>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod activation;
 pub mod by_hand;
 pub mod dense;

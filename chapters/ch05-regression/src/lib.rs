@@ -19,6 +19,8 @@
 //! - [`figures`]: learning curves, predicted vs actual, the losses, and
 //!   overfitting.
 
+#![forbid(unsafe_code)]
+
 pub mod dataset;
 pub mod figures;
 pub mod housing;

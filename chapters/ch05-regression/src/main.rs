@@ -4,6 +4,8 @@
 //! The data comes from `$HOUSING_DIR` when set, else from the cache
 //! `data/housing/` (downloaded and checked on first use).
 
+#![forbid(unsafe_code)]
+
 use std::error::Error;
 use std::process::ExitCode;
 

@@ -16,6 +16,8 @@
 //! - [`classifier`]: small multiclass and binary MLPs, built and trained;
 //! - [`figures`]: decision regions, training curves and the loss figure.
 
+#![forbid(unsafe_code)]
+
 pub mod binary;
 pub mod classifier;
 pub mod cross_entropy;

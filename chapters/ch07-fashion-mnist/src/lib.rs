@@ -26,6 +26,8 @@
 //! # Ok::<(), ch07_fashion_mnist::DataError>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod classes;
 pub mod dataset;
 pub mod error;

@@ -5,6 +5,8 @@
 //! cache `data/fashion-mnist/`, downloaded on first use. On any problem the
 //! program prints one line naming the file and exits with status 1.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 use std::time::Instant;
 

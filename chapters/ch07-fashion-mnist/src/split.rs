@@ -10,7 +10,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use ndarray::{Array1, Array2, Array3, ArrayView2, Axis, s};
+use ndarray::{Array1, Array2, Array3, ArrayView2, Axis, Slice};
 
 use crate::classes::NUM_CLASSES;
 use crate::error::DataError;
@@ -253,8 +253,14 @@ impl Split {
     /// A copy of the samples in `range`, which the caller has checked.
     pub(crate) fn rows(&self, range: Range<usize>) -> Split {
         Split {
-            images: self.images.slice(s![range.clone(), .., ..]).to_owned(),
-            labels: self.labels.slice(s![range]).to_owned(),
+            images: self
+                .images
+                .slice_axis(Axis(0), Slice::from(range.clone()))
+                .to_owned(),
+            labels: self
+                .labels
+                .slice_axis(Axis(0), Slice::from(range))
+                .to_owned(),
         }
     }
 

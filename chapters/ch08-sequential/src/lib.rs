@@ -37,6 +37,8 @@
 //!
 //! Training over whole data sets (`fit`, `evaluate`) is chapter 9.
 
+#![forbid(unsafe_code)]
+
 pub mod compile;
 pub mod dense;
 pub mod figures;

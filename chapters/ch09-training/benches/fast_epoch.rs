@@ -20,12 +20,12 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use appendix_speed::peak::peak_gflops;
+use appendix_speed::{FastConfig, FastMlp, Isa, Wait};
 use ch00_toolbox::seeded_rng;
 use ch07_fashion_mnist::{FashionMnist, Split};
 use ch08_sequential::{Dense, Sequential};
-use ch09_training::fast::engine::{self, FastPath};
-use ch09_training::fast::peak::peak_gflops;
-use ch09_training::fast::{FastConfig, FastMlp, Isa, Wait};
+use ch09_training::fast::{self as engine, FastPath};
 use ch09_training::run::compiled_reference_model;
 use ch09_training::{FitOptions, Training};
 use ndarray::{Array1, Array2, Array3};

@@ -13,7 +13,7 @@ use std::time::Instant;
 use ch00_toolbox::seeded_rng;
 use ch04_backprop::NetError;
 use ch08_sequential::{BatchResult, Sequential, TargetKind, Targets};
-use ndarray::{Array2, ArrayView2, s};
+use ndarray::{Array2, ArrayView2, Axis, Slice};
 use rand::seq::SliceRandom;
 
 use crate::callbacks::{Callback, Control};
@@ -174,7 +174,7 @@ pub(crate) fn engine_for(model: &Sequential, targets: TargetKind) -> Box<dyn Eng
     // chooses when. Real-valued targets (regression) always train layer by
     // layer.
     if targets == TargetKind::Labels
-        && let Some(fast) = crate::fast::engine::FastEngine::for_model(model)
+        && let Some(fast) = crate::fast::FastEngine::for_model(model)
     {
         return Box::new(fast);
     }
@@ -350,7 +350,7 @@ impl Training for Sequential {
             indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
             batch.fill(data, &indices)?;
             let p = self.predict(batch.x.view())?;
-            out.slice_mut(s![start..start + indices.len(), ..])
+            out.slice_axis_mut(Axis(0), Slice::from(start..start + indices.len()))
                 .assign(&p);
         }
         Ok(out)

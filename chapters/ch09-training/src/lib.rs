@@ -26,6 +26,8 @@
 //! loss (`cargo run --release -p ch09-training --example
 //! housing_sequential`).
 
+#![forbid(unsafe_code)]
+
 pub mod callbacks;
 pub mod cli;
 pub mod confusion;

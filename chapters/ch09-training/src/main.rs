@@ -7,13 +7,15 @@
 //! standard output is closed early, as in `ch09-training | head -1`: the run
 //! stops quietly at the first line it cannot print.
 
+#![forbid(unsafe_code)]
+
 use std::error::Error;
 use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ch09_training::cli::Options;
-use ch09_training::fast::engine::{FastPath, set_fast_path};
+use ch09_training::fast::{FastPath, set_fast_path};
 use ch09_training::run::{RunError, run};
 use clap::Parser;
 

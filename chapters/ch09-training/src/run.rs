@@ -11,7 +11,7 @@ use ch04_backprop::NetError;
 use ch06_classification::metrics::predicted_classes;
 use ch07_fashion_mnist::{CLASS_NAMES, DataError, FashionMnist, Splits, scale_pixel};
 use ch08_sequential::{LossKind, Metric, Sequential, Sgd, reference_model};
-use ndarray::s;
+use ndarray::{Axis, Slice};
 use serde::Serialize;
 
 use crate::callbacks::TerminateOnNan;
@@ -289,7 +289,10 @@ pub fn run(
     )?;
 
     // Keras-style: predict on the first three images, given as 3 × 28 × 28.
-    let first = test.images.slice(s![..3, .., ..]).mapv(scale_pixel);
+    let first = test
+        .images
+        .slice_axis(Axis(0), Slice::from(..3))
+        .mapv(scale_pixel);
     let probabilities = model.predict(first.view())?;
     let first_predictions = predicted_classes(probabilities.view())?;
     let rounded: Vec<Vec<f32>> = probabilities
@@ -361,7 +364,7 @@ pub fn draw_figures(
     save_figure(&predictions, (960, 480), |a| {
         draw_prediction_grid(
             a,
-            test.images.slice(s![..n, .., ..]),
+            test.images.slice_axis(Axis(0), Slice::from(..n)),
             &labels,
             &predicted[..n.min(predicted.len())],
             &CLASS_NAMES,

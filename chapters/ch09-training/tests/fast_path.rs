@@ -2,13 +2,13 @@
 //! chapters 4, 6 and 8: the same loss, accuracy and updated weights on a
 //! batch, and the same history when `fit` trains with either.
 
+use appendix_speed::{FastConfig, FastMlp};
 use ch00_toolbox::seeded_rng;
 use ch04_backprop::Activation;
 use ch08_sequential::{
     Dense, Flatten, LossKind, Metric, Sequential, Sgd, Softmax, reference_model,
 };
-use ch09_training::fast::engine::{self, FastPath};
-use ch09_training::fast::{FastConfig, FastMlp};
+use ch09_training::fast::{self as engine, FastPath};
 use ch09_training::{FitOptions, InMemory, Training};
 use ndarray::{Array1, Array2};
 use rand::Rng;

@@ -5,7 +5,7 @@
 use ch04_backprop::Activation;
 use ch08_sequential::{Dense, LossKind, Metric, Sequential, Sgd, Softmax};
 use ch09_training::confusion::{confusion_matrix, per_class_accuracy, top_confusions};
-use ch09_training::fast::engine::{FastPath, set_fast_path};
+use ch09_training::fast::{FastPath, set_fast_path};
 use ch09_training::{Batch, FitOptions, InMemory, TerminateOnNan, Training};
 use ndarray::{Array2, ArrayD};
 use proptest::prelude::*;

@@ -14,7 +14,7 @@ use ch05_regression::train::{TrainConfig, regression_mlp};
 use ch08_sequential::{
     Dense, Huber, LossKind, Metric, Sequential, Sgd, Softmax, TargetKind, regression_model,
 };
-use ch09_training::fast::engine::{FastPath, set_fast_path, supports};
+use ch09_training::fast::{FastPath, set_fast_path, supports};
 use ch09_training::{Dataset, EarlyStopping, FitOptions, InMemory, TrainError, Training};
 use ndarray::{Array2, ArrayD, Axis};
 use rand::Rng;

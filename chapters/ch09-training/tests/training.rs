@@ -2,7 +2,7 @@
 //! data that every run can afford.
 
 use ch00_toolbox::seeded_rng;
-use ch04_backprop::Activation;
+use ch04_backprop::{Activation, NetError};
 use ch08_sequential::{Dense, LossKind, Metric, Sequential, Sgd, Softmax};
 use ch09_training::{
     Callback, EarlyStopping, FitOptions, InMemory, TerminateOnNan, TrainError, Training,
@@ -113,9 +113,10 @@ fn bad_fit_calls_are_errors() {
     let train = InMemory::new(x.view(), &y).unwrap();
     let quiet = || FitOptions::new().verbose(false);
     let mut model = small_model(1, Sgd::new(0.1));
+    // Zero epochs is refused by the book's one epochs rule (chapter 4).
     assert!(matches!(
         model.fit(&train, quiet().epochs(0)),
-        Err(TrainError::InvalidOption(_))
+        Err(TrainError::Net(NetError::InvalidArgument(m))) if m.contains("epochs")
     ));
     assert!(matches!(
         model.fit(&train, quiet().batch_size(0)),

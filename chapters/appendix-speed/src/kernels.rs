@@ -16,7 +16,7 @@
 //! reproducible bit for bit.
 //!
 //! All functions are `unsafe`: they take raw pointers with the strides
-//! documented on each, and the caller (the phases in `mod.rs`) guarantees
+//! documented on each, and the caller (the phases in `step.rs`) guarantees
 //! that the memory is there.
 
 use super::simd::Lanes;
@@ -615,7 +615,7 @@ pub(crate) unsafe fn softmax_cross_entropy<V: Lanes>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fast::simd::Portable;
+    use crate::simd::Portable;
 
     #[test]
     fn dividing_by_255_without_a_division_is_exact_for_every_byte() {

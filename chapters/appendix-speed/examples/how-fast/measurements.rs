@@ -1,13 +1,15 @@
 //! The measurements behind the appendix "How fast is it?", and its figure.
 //!
 //! Each step of the optimisation was timed with the benchmark
-//! (`cargo bench -p ch09-training --bench fast_epoch`) on the book's 2-core
+//! (`cargo bench -p ch09-training --bench fast_epoch`, which times this
+//! crate's trainer and chapter 9's `fit`) on the book's 2-core
 //! machine: the median seconds per epoch over 7 epochs after a warm-up
 //! epoch, on the 55 000 training images. The machine was shared, so every
 //! configuration was run three times, interleaved with the others, and the
 //! least disturbed median (the lowest) is recorded here, with the commit the
 //! code was at, so that the appendix's figure is drawn from data and not
-//! from memory.
+//! from memory. `cargo run -p appendix-speed --example how-fast` draws it;
+//! `cargo test -p appendix-speed --test measurements` checks it.
 
 use ch00_toolbox::figure::colour;
 use ch00_toolbox::plotters::coord::Shift;
@@ -33,8 +35,8 @@ pub struct Step {
 /// before the last kernel change; `92e9e59` has every change.
 pub const STEPS: &[Step] = &[
     Step {
-        label: "clear path: fit, layer by layer (1 thread)",
-        command: "--clear",
+        label: "clear engine: fit, layer by layer (1 thread)",
+        command: "--engine clear",
         seconds: 1.78,
         commit: "92e9e59",
     },
@@ -196,6 +198,18 @@ mod tests {
             assert!(pair[1].seconds < pair[0].seconds, "{pair:?}");
         }
         assert!(STEPS.iter().all(|s| s.commit.len() == 7));
+        // Every command is the benchmark's flags, which it would accept.
+        for s in STEPS {
+            assert!(s.command.split_whitespace().all(|w| w.starts_with("--")
+                || w.parse::<usize>().is_ok()
+                || ["clear", "fast", "auto", "avx512", "avx2", "portable"].contains(&w)));
+        }
+        for r in REFERENCES {
+            assert!(
+                r.peak_mib > 0.0 && (0.0..=1.0).contains(&r.test_accuracy),
+                "{r:?}"
+            );
+        }
         // The target of the optimisation: at most 0.4 s per epoch.
         assert!(STEPS.last().is_some_and(|s| s.seconds <= 0.4));
     }

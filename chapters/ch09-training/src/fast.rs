@@ -1,4 +1,4 @@
-//! The fast path inside chapter 9's `fit`.
+//! The fast engine (crate `appendix-speed`) inside chapter 9's `fit`.
 //!
 //! `fit` asks `engine_for` (in `crate::fit`) for an engine at the start of
 //! every epoch. For a model of the fast path's shape (dense layers, ReLU
@@ -24,9 +24,9 @@ use ch08_sequential::{
 };
 use ndarray::ArrayView2;
 
-use super::{FastConfig, FastMlp, Isa};
 use crate::error::TrainError;
 use crate::fit::Engine;
+use appendix_speed::{FastConfig, FastMlp, Isa};
 
 /// When `fit` takes the fast path for a model of its shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,8 +5,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use appendix_speed::{FastConfig, FastMlp};
 use ch00_toolbox::seeded_rng;
-use ch09_training::fast::{FastConfig, FastMlp};
 use ndarray::{Array1, Array2};
 use rand::Rng;
 

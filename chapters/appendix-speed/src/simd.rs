@@ -302,7 +302,7 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fast::Isa;
+    use crate::Isa;
 
     /// Sixteen vectors of awkward values: mixed signs and magnitudes, so
     /// that the order of the additions shows in the last bits.

@@ -1,12 +1,18 @@
-//! The fast path: a fused, allocation-free trainer for the book's model.
+//! # Appendix: how fast is it?
+//!
+//! A fused, allocation-free trainer for the book's model, and the only
+//! crate of the book with `unsafe` code.
 //!
 //! The chapters train with clear code: a `Dense` layer computes `X · W + b`
 //! with `ndarray`, backpropagation allocates its gradients, the optimiser
-//! subtracts them. That is the right code to read. This module computes
+//! subtracts them. That is the right code to read. This crate computes
 //! *the same mathematics* for one family of models (stacks of dense layers
 //! with ReLU hidden layers, a softmax output, sparse categorical
-//! cross-entropy and plain SGD) as fast as two CPU cores allow. The
-//! appendix "How fast is it?" tells the story; in short:
+//! cross-entropy and plain SGD) as fast as two CPU cores allow. It knows
+//! nothing of chapter 8's `Sequential`: a model is handed to it as a list of
+//! weight matrices and biases ([`FastMlp::from_parameters`]), and chapter 9
+//! adapts a `Sequential` model to it behind `fit`. The appendix "How fast is
+//! it?" tells the story; in short:
 //!
 //! - every weight matrix is cut by rows (by the layer's inputs) into
 //!   [`PARTS`] parts; the calling thread works on one, a long-lived helper
@@ -27,15 +33,14 @@
 //!   threads (the cut into parts is fixed, not the number of threads);
 //! - nothing is allocated while training.
 //!
-//! `fit` uses it through [`engine`] when a model has this shape.
-//!
-//! The AVX-512 intrinsics and target features this module uses are stable
-//! since Rust 1.89, the workspace's declared minimum.
+//! The AVX-512 intrinsics and target features the kernels use are stable
+//! since Rust 1.89, this crate's declared minimum (the chapters need 1.85).
+//! The measurements of the appendix and their figure are in the crate's
+//! example `how-fast`; the benchmark is chapter 9's `fast_epoch`, since it
+//! also times `fit`.
 
-pub mod engine;
 mod kernels;
 mod layout;
-pub mod measurements;
 pub mod peak;
 mod simd;
 mod step;
@@ -106,8 +111,8 @@ impl Isa {
     /// Whether the kernels for `self` do their fused multiply-adds in
     /// hardware on this machine. The portable kernels on an x86-64 processor
     /// without FMA call a software routine instead: the results are the
-    /// same, but an epoch takes minutes, so `fit` keeps to the clear path
-    /// there.
+    /// same, but an epoch takes minutes, so chapter 9's `fit` does not
+    /// choose this engine there.
     pub fn has_hardware_fma(self) -> bool {
         match self {
             Isa::Avx512 | Isa::Avx2 => self.is_available(),
@@ -197,7 +202,7 @@ pub struct PhaseTime {
 /// parameters back.
 ///
 /// ```
-/// use ch09_training::fast::{FastConfig, FastMlp};
+/// use appendix_speed::{FastConfig, FastMlp};
 /// use ndarray::{Array1, Array2};
 ///
 /// // A 4-3-2 network: ReLU hidden layer, softmax output.
