@@ -41,8 +41,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let mut rng = seeded_rng(4);
-    let keys = random_bipolar(8, 64, &mut rng);
-    let values = random_bipolar(8, 64, &mut rng);
+    let keys = random_bipolar(8, 64, &mut rng)?;
+    let values = random_bipolar(8, 64, &mut rng)?;
     let zero_one = keys.mapv(|v| (v + 1.0) / 2.0);
     for (name, k) in [("bipolar ±1 keys", &keys), ("0/1 keys", &zero_one)] {
         let memory = LinearAssociator::learn(k.view(), values.view())?;

@@ -20,10 +20,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         norm(y.view()),
         cosine(x.view(), y.view())?
     );
-    println!("outer product xᵀ y =\n{}", outer(x.view(), y.view()));
+    println!("outer product xᵀ y =\n{}", outer(x.view(), y.view())?);
     println!(
         "its transpose (xᵀ y)ᵀ = yᵀ x =\n{}",
-        outer(y.view(), x.view())
+        outer(y.view(), x.view())?
     );
 
     let data = tiny_data();

@@ -5,10 +5,10 @@
 //! convention of one sample per row, so the weight matrix has shape
 //! `inputs × outputs` and a batch is recalled as `X · W`.
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip};
 use rand::Rng;
 
-use crate::error::{HebbError, check_rate, mismatch, same_shape};
+use crate::error::{HebbError, check_rate, check_size, mismatch, same_shape};
 
 /// A linear associator: one layer of linear neurons with weights learned by
 /// Hebb's rule from pairs (key `x`, value `y`).
@@ -18,11 +18,14 @@ pub struct LinearAssociator {
 }
 
 impl LinearAssociator {
-    /// An associator with all weights zero: it has learned nothing yet.
-    pub fn new(n_inputs: usize, n_outputs: usize) -> Self {
-        Self {
+    /// An associator with all weights zero: it has learned nothing yet. An
+    /// error if it would hold more than [`MAX_ELEMENTS`](crate::error::MAX_ELEMENTS)
+    /// weights.
+    pub fn new(n_inputs: usize, n_outputs: usize) -> Result<Self, HebbError> {
+        check_size("an associator's weights", &[n_inputs, n_outputs])?;
+        Ok(Self {
             weights: Array2::zeros((n_inputs, n_outputs)),
-        }
+        })
     }
 
     /// The weights, shape `inputs × outputs`.
@@ -68,7 +71,7 @@ impl LinearAssociator {
             let what = "keys and values (one pair per row, keys not empty)";
             return Err(mismatch(what, keys.shape(), values.shape()));
         }
-        let mut memory = Self::new(keys.ncols(), values.ncols());
+        let mut memory = Self::new(keys.ncols(), values.ncols())?;
         let eta = 1.0 / keys.ncols() as f32;
         for (x, y) in keys.rows().into_iter().zip(values.rows()) {
             memory.store(x, y, eta)?;
@@ -83,6 +86,7 @@ impl LinearAssociator {
         if keys.ncols() != self.weights.nrows() {
             return Err(mismatch("keys · W", keys.shape(), self.weights.shape()));
         }
+        check_size("recalled patterns", &[keys.nrows(), self.weights.ncols()])?;
         Ok(keys.dot(&self.weights))
     }
     // ANCHOR_END: recall
@@ -127,24 +131,29 @@ pub fn hadamard(k: u32) -> Result<Array2<f32>, HebbError> {
     let mut h = Array2::from_elem((1, 1), 1.0f32);
     for _ in 0..k {
         let n = h.nrows();
-        let mut next = Array2::zeros((2 * n, 2 * n));
-        next.slice_mut(s![..n, ..n]).assign(&h);
-        next.slice_mut(s![..n, n..]).assign(&h);
-        next.slice_mut(s![n.., ..n]).assign(&h);
-        next.slice_mut(s![n.., n..]).assign(&-&h);
-        h = next;
+        // Entry (i, j) copies H at (i mod n, j mod n), negated in the
+        // bottom-right quarter.
+        h = Array2::from_shape_fn((2 * n, 2 * n), |(i, j)| {
+            let sign = if i >= n && j >= n { -1.0 } else { 1.0 };
+            sign * h[[i % n, j % n]]
+        });
     }
     Ok(h)
 }
 // ANCHOR_END: hadamard
 
 /// `rows` random bipolar patterns of length `cols`, each entry ±1 with
-/// equal chance.
-pub fn random_bipolar(rows: usize, cols: usize, rng: &mut impl Rng) -> Array2<f32> {
-    Array2::from_shape_simple_fn(
-        (rows, cols),
-        || if rng.random::<bool>() { 1.0 } else { -1.0 },
-    )
+/// equal chance. An error if that is more than
+/// [`MAX_ELEMENTS`](crate::error::MAX_ELEMENTS) entries.
+pub fn random_bipolar(
+    rows: usize,
+    cols: usize,
+    rng: &mut impl Rng,
+) -> Result<Array2<f32>, HebbError> {
+    check_size("random patterns", &[rows, cols])?;
+    Ok(Array2::from_shape_simple_fn((rows, cols), || {
+        if rng.random::<bool>() { 1.0 } else { -1.0 }
+    }))
 }
 
 /// A copy of `pattern` with the entries at `positions` flipped in sign: a
@@ -178,8 +187,8 @@ mod tests {
     #[test]
     fn storing_pair_by_pair_equals_the_outer_product_formula() {
         let mut rng = seeded_rng(3);
-        let keys = random_bipolar(5, 12, &mut rng);
-        let values = random_bipolar(5, 4, &mut rng);
+        let keys = random_bipolar(5, 12, &mut rng).unwrap();
+        let values = random_bipolar(5, 4, &mut rng).unwrap();
         let memory = LinearAssociator::learn(keys.view(), values.view()).unwrap();
         let formula = keys.t().dot(&values) / 12.0;
         assert!(
@@ -199,7 +208,7 @@ mod tests {
 
     #[test]
     fn shapes_are_checked() {
-        let mut memory = LinearAssociator::new(3, 2);
+        let mut memory = LinearAssociator::new(3, 2).unwrap();
         assert!(
             memory
                 .store(array![1.0f32, 1.0].view(), array![1.0, 1.0].view(), 0.5)

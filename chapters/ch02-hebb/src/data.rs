@@ -5,7 +5,7 @@ use rand_distr::{Distribution, Normal};
 
 use ch00_toolbox::seeded_rng;
 
-use crate::error::HebbError;
+use crate::error::{HebbError, check_size};
 
 // ANCHOR: cloud
 /// `n` points of an elongated Gaussian cloud centred on the origin: standard
@@ -27,6 +27,7 @@ pub fn correlated_cloud(
              {std_major}, {std_minor}, {angle_deg}°"
         )));
     }
+    check_size("a cloud of points", &[n, 2])?;
     let bad = |e: rand_distr::NormalError| HebbError::InvalidArgument(e.to_string());
     let along = Normal::new(0.0f32, std_major).map_err(bad)?;
     let across = Normal::new(0.0f32, std_minor).map_err(bad)?;

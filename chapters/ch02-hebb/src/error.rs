@@ -13,7 +13,18 @@ pub enum HebbError {
     EmptyData,
     /// A number outside its allowed range, with the reason.
     InvalidArgument(String),
+    /// An array that would hold more than [`MAX_ELEMENTS`] numbers.
+    TooLarge {
+        /// What would have been built.
+        what: &'static str,
+        /// Its shape.
+        shape: Vec<usize>,
+    },
 }
+
+/// The most numbers any array this crate builds may hold: 2²⁸, a gibibyte
+/// of `f32`, far beyond the chapter's experiments and small enough to hold.
+pub const MAX_ELEMENTS: usize = 1 << 28;
 
 impl fmt::Display for HebbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -21,6 +32,10 @@ impl fmt::Display for HebbError {
             Self::Shape(e) => e.fmt(f),
             Self::EmptyData => write!(f, "no samples: at least one row of data is needed"),
             Self::InvalidArgument(message) => write!(f, "invalid argument: {message}"),
+            Self::TooLarge { what, shape } => write!(
+                f,
+                "{what} of shape {shape:?} would hold more than {MAX_ELEMENTS} numbers"
+            ),
         }
     }
 }
@@ -67,6 +82,22 @@ pub(crate) fn check_rate(eta: f32) -> Result<(), HebbError> {
         return Err(HebbError::InvalidArgument(format!(
             "the learning rate must be positive and finite, not {eta}"
         )));
+    }
+    Ok(())
+}
+
+/// An error unless an array of this `shape` holds at most [`MAX_ELEMENTS`]
+/// numbers (every axis counted, even beside an axis of length 0).
+pub(crate) fn check_size(what: &'static str, shape: &[usize]) -> Result<(), HebbError> {
+    let fits = shape
+        .iter()
+        .try_fold(1usize, |n, &len| n.checked_mul(len.max(1)))
+        .is_some_and(|n| n <= MAX_ELEMENTS);
+    if !fits {
+        return Err(HebbError::TooLarge {
+            what,
+            shape: shape.to_vec(),
+        });
     }
     Ok(())
 }

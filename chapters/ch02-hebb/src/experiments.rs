@@ -1,7 +1,7 @@
 //! The chapter's experiments, shared by the figures, the tests and the
 //! notebook so that all three see the same numbers.
 
-use ndarray::{Array1, Array2, array, s};
+use ndarray::{Array1, Array2, Axis, Slice, array};
 
 use ch00_toolbox::seeded_rng;
 
@@ -120,6 +120,12 @@ pub fn capacity(k: u32, max_pairs: usize, trials: u64) -> Result<Vec<CapacityPoi
             "at least one trial is needed".into(),
         ));
     }
+    const MOST: u64 = 1 << 16;
+    if u64::try_from(max_pairs).map_or(true, |p| p > MOST) || trials > MOST {
+        return Err(HebbError::InvalidArgument(format!(
+            "at most {MOST} pairs and {MOST} trials, not {max_pairs} and {trials}"
+        )));
+    }
     let keys_h = hadamard(k)?;
     let n = keys_h.nrows();
     let mut curve = Vec::with_capacity(max_pairs);
@@ -127,12 +133,12 @@ pub fn capacity(k: u32, max_pairs: usize, trials: u64) -> Result<Vec<CapacityPoi
         let (mut random_sum, mut orthogonal_sum) = (0.0, 0.0);
         for trial in 0..trials {
             let mut rng = seeded_rng(1000 * pairs as u64 + trial);
-            let values = random_bipolar(pairs, n, &mut rng);
-            let keys = random_bipolar(pairs, n, &mut rng);
+            let values = random_bipolar(pairs, n, &mut rng)?;
+            let keys = random_bipolar(pairs, n, &mut rng)?;
             let memory = LinearAssociator::learn(keys.view(), values.view())?;
             random_sum += sign_agreement(memory.recall(keys.view())?.view(), values.view())?;
             if pairs <= n {
-                let keys = keys_h.slice(s![..pairs, ..]);
+                let keys = keys_h.slice_axis(Axis(0), Slice::from(..pairs));
                 let memory = LinearAssociator::learn(keys, values.view())?;
                 orthogonal_sum += sign_agreement(memory.recall(keys)?.view(), values.view())?;
             }

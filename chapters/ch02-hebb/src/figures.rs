@@ -13,6 +13,24 @@ use crate::experiments::CapacityPoint;
 use crate::learning::Trajectory;
 use crate::pca::{cosine, covariance, eigen_2x2};
 
+/// The largest size of a value the figures with fixed axes place on a
+/// chart: far beyond their axes, yet small enough that no point lands
+/// further away than a pixel coordinate can count.
+const MAX_DRAWN: f32 = 1e6;
+
+/// An error unless every value is finite and at most [`MAX_DRAWN`] in size.
+fn drawable<'a>(what: &str, values: impl IntoIterator<Item = &'a f32>) -> FigureResult {
+    if values
+        .into_iter()
+        .all(|v| v.is_finite() && v.abs() <= MAX_DRAWN)
+    {
+        return Ok(());
+    }
+    Err(FigureError(format!(
+        "{what}: every value must be finite and at most {MAX_DRAWN:e} in size"
+    )))
+}
+
 /// |cos| between each weight vector of a run and `direction`.
 pub fn alignment(run: &Trajectory, direction: ArrayView1<f32>) -> Result<Vec<f32>, FigureError> {
     run.weights
@@ -44,7 +62,12 @@ pub fn draw_growth<DB: DrawingBackend>(
     ];
     let steps = hebb.weights.nrows().max(oja.weights.nrows()) as f32;
     let norms: Vec<Vec<f32>> = runs.iter().map(|(_, r, _, _)| r.norms()).collect();
-    let top = norms.iter().flatten().cloned().fold(1.0f32, f32::max) * 10.0;
+    if !norms.iter().flatten().all(|v| v.is_finite() && *v > 0.0) {
+        return Err(FigureError(
+            "every weight vector must have a finite, non-zero length for the log scale".into(),
+        ));
+    }
+    let top = (norms.iter().flatten().cloned().fold(1.0f32, f32::max) * 10.0).min(f32::MAX);
     let bottom = norms.iter().flatten().cloned().fold(1.0f32, f32::min) / 3.0;
 
     let mut chart = ChartBuilder::on(&left)
@@ -110,6 +133,12 @@ pub fn draw_oja_direction<DB: DrawingBackend>(
             "this figure needs 2-D data, weights and eigenvector".into(),
         ));
     }
+    if oja.weights.is_empty() {
+        return Err(FigureError("the run has no weights to draw".into()));
+    }
+    drawable("the data", data)?;
+    drawable("the weights", &oja.weights)?;
+    drawable("the eigenvector", eigenvector)?;
     let mut chart = ChartBuilder::on(area)
         .caption(
             "Oja's rule finds the first principal component",
@@ -193,7 +222,21 @@ pub fn draw_capacity<DB: DrawingBackend>(
     curve: &[CapacityPoint],
     n: usize,
 ) -> FigureResult {
-    let max = curve.iter().map(|p| p.pairs).max().unwrap_or(1) as f32;
+    let fractions = curve
+        .iter()
+        .flat_map(|p| std::iter::once(p.random_keys).chain(p.orthogonal_keys));
+    if !fractions.into_iter().all(|f| (0.0..=1.0).contains(&f)) {
+        return Err(FigureError(
+            "the fractions recalled right must lie between 0 and 1".into(),
+        ));
+    }
+    // The axis reaches the last point and the line at P = n.
+    let max = curve
+        .iter()
+        .map(|p| p.pairs)
+        .chain([n, 1])
+        .max()
+        .unwrap_or(1) as f32;
     let mut chart = ChartBuilder::on(area)
         .caption(
             format!("Recall from a linear associator with {n} inputs"),
@@ -299,6 +342,8 @@ pub fn draw_eigenvectors<DB: DrawingBackend>(
             "this figure needs a 2 × 2 matrix and 2-D data".into(),
         ));
     }
+    drawable("the matrix", c)?;
+    drawable("the data", data)?;
     let err = |e: crate::error::HebbError| FigureError(e.to_string());
     let body = area.titled(
         "Eigenvectors: the directions a matrix only stretches",

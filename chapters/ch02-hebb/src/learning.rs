@@ -2,7 +2,7 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 
-use crate::error::{HebbError, same_shape};
+use crate::error::{HebbError, check_size, same_shape};
 use crate::{hebb, oja};
 
 /// Which learning rule to run.
@@ -45,9 +45,12 @@ impl Trajectory {
         self.weights.rows().into_iter().map(norm).collect()
     }
 
-    /// The last weight vector.
+    /// The last weight vector (empty if the trajectory has no rows).
     pub fn last(&self) -> ArrayView1<'_, f32> {
-        self.weights.row(self.weights.nrows() - 1)
+        match self.weights.nrows() {
+            0 => ArrayView1::from(&[]),
+            rows => self.weights.row(rows - 1),
+        }
     }
 }
 
@@ -75,6 +78,8 @@ pub fn train(
         return Err(HebbError::EmptyData);
     }
     same_shape("one sample and the weights", &[data.ncols()], w0.shape())?;
+    let steps = data.nrows().saturating_mul(epochs).saturating_add(1);
+    check_size("the recorded weights", &[steps, w0.len()])?;
     let mut w = w0.to_owned();
     let mut weights = Array2::zeros((0, w.len()));
     weights

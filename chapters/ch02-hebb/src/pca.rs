@@ -3,7 +3,7 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, array};
 
-use crate::error::{HebbError, same_shape};
+use crate::error::{HebbError, check_size, same_shape};
 use crate::learning::norm;
 
 // ANCHOR: center
@@ -20,6 +20,7 @@ pub fn center(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
 /// `data` (each row a sample xₖ, x̄ their mean), a d × d matrix for d
 /// features: (1/N) XᵀX for the centred data X.
 pub fn covariance(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
+    check_size("a covariance", &[data.ncols(), data.ncols()])?;
     let centred = center(data)?;
     Ok(centred.t().dot(&centred) / data.nrows() as f32)
 }
@@ -37,14 +38,12 @@ pub fn covariance(data: ArrayView2<f32>) -> Result<Array2<f32>, HebbError> {
 pub fn leading_eigenvector_2x2(c: ArrayView2<f32>) -> Result<(f32, Array1<f32>), HebbError> {
     same_shape("a 2 × 2 covariance", c.shape(), &[2, 2])?;
     let (a, b, d) = (c[[0, 0]], c[[0, 1]], c[[1, 1]]);
-    if !(a.is_finite() && b.is_finite() && d.is_finite())
-        || (b - c[[1, 0]]).abs() > 1e-5 * b.abs().max(1.0)
-    {
+    if !c.iter().all(|v| v.is_finite()) || (b - c[[1, 0]]).abs() > 1e-5 * b.abs().max(1.0) {
         return Err(HebbError::InvalidArgument(format!(
             "not a finite symmetric matrix: {c}"
         )));
     }
-    let (mid, half_gap) = ((a + d) / 2.0, ((a - d) / 2.0).hypot(b));
+    let (mid, half_gap) = (a / 2.0 + d / 2.0, (a / 2.0 - d / 2.0).hypot(b));
     if half_gap == 0.0 {
         return Err(HebbError::InvalidArgument(
             "the two eigenvalues are equal: every direction is a principal direction".into(),

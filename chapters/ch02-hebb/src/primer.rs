@@ -6,7 +6,7 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, array};
 
-use crate::error::{HebbError, same_shape};
+use crate::error::{HebbError, check_size, same_shape};
 use crate::hebb::hebb_update;
 use crate::learning::norm;
 use crate::oja::oja_update;
@@ -15,11 +15,12 @@ use crate::oja::oja_update;
 /// The outer product xᵀy of two row vectors: the column xᵀ (n × 1) times
 /// the row y (1 × m), an n × m matrix whose entry (i, j) is xᵢ yⱼ,
 /// `x[i] * y[j]`.
-/// Any two lengths fit, so it cannot fail.
-pub fn outer(x: ArrayView1<f32>, y: ArrayView1<f32>) -> Array2<f32> {
+/// Any two lengths fit; only a product too large to hold is an error.
+pub fn outer(x: ArrayView1<f32>, y: ArrayView1<f32>) -> Result<Array2<f32>, HebbError> {
+    check_size("an outer product", &[x.len(), y.len()])?;
     let column = x.insert_axis(Axis(1)); // n × 1: x turned on its side
     let row = y.insert_axis(Axis(0)); // 1 × m
-    column.dot(&row)
+    Ok(column.dot(&row))
 }
 // ANCHOR_END: outer
 
@@ -135,7 +136,7 @@ mod tests {
 
     #[test]
     fn outer_is_column_times_row() {
-        let m = outer(array![1.0f32, 2.0, 3.0].view(), array![4.0f32, -1.0].view());
+        let m = outer(array![1.0f32, 2.0, 3.0].view(), array![4.0f32, -1.0].view()).unwrap();
         assert_eq!(m, array![[4.0, -1.0], [8.0, -2.0], [12.0, -3.0]]);
     }
 

@@ -9,7 +9,7 @@ use ndarray::{Array2, s};
 #[test]
 fn orthogonal_keys_recall_their_values_exactly() {
     let keys = hadamard(4).unwrap(); // 16 orthogonal keys of length 16
-    let values = random_bipolar(16, 10, &mut seeded_rng(5));
+    let values = random_bipolar(16, 10, &mut seeded_rng(5)).unwrap();
     let memory = LinearAssociator::learn(keys.view(), values.view()).unwrap();
     let recalled = memory.recall(keys.view()).unwrap();
     assert!((&recalled - &values).iter().all(|e| e.abs() < 1e-5));
@@ -20,7 +20,7 @@ fn a_noisy_cue_still_recalls_the_right_signs() {
     // Four orthogonal keys of length 64; three flipped entries change each
     // overlap by at most 6, far less than the 58 left for the right pair.
     let keys = hadamard(6).unwrap().slice(s![..4, ..]).to_owned();
-    let values = random_bipolar(4, 20, &mut seeded_rng(8));
+    let values = random_bipolar(4, 20, &mut seeded_rng(8)).unwrap();
     let memory = LinearAssociator::learn(keys.view(), values.view()).unwrap();
     for (k, key) in keys.rows().into_iter().enumerate() {
         let cue = flip(key, &[k, 10 + k, 40]).unwrap();
@@ -44,8 +44,8 @@ fn random_keys_interfere_more_as_more_pairs_are_stored() {
 #[test]
 fn recall_of_random_pairs_is_measured_against_the_stored_values() {
     let mut rng = seeded_rng(9);
-    let keys = random_bipolar(3, 50, &mut rng);
-    let values = random_bipolar(3, 7, &mut rng);
+    let keys = random_bipolar(3, 50, &mut rng).unwrap();
+    let values = random_bipolar(3, 7, &mut rng).unwrap();
     let memory = LinearAssociator::learn(keys.view(), values.view()).unwrap();
     let right = sign_agreement(memory.recall(keys.view()).unwrap().view(), values.view()).unwrap();
     let wrong = sign_agreement(
@@ -55,6 +55,6 @@ fn recall_of_random_pairs_is_measured_against_the_stored_values() {
     .unwrap();
     assert!((right + wrong - 1.0).abs() < 1e-6);
     assert!(right > 0.9);
-    let empty = LinearAssociator::new(50, 7);
+    let empty = LinearAssociator::new(50, 7).unwrap();
     assert_eq!(empty.recall(keys.view()).unwrap(), Array2::zeros((3, 7)));
 }
