@@ -4,8 +4,8 @@
 //! cargo bench -p ch09-training --bench fast_epoch
 //! cargo bench -p ch09-training --bench fast_epoch -- --threads 1 --isa avx2
 //! cargo bench -p ch09-training --bench fast_epoch -- --sleep      # threads sleep, not spin
-//! cargo bench -p ch09-training --bench fast_epoch -- --fit        # chapter 9's fit, fast path
-//! cargo bench -p ch09-training --bench fast_epoch -- --clear      # fit on the clear path
+//! cargo bench -p ch09-training --bench fast_epoch -- --engine fast   # chapter 9's fit, fast engine
+//! cargo bench -p ch09-training --bench fast_epoch -- --engine clear  # fit, clear engine
 //! ```
 //!
 //! It trains the 784-300-100-10 model (ReLU, softmax, sparse categorical
@@ -25,15 +25,14 @@ use appendix_speed::{FastConfig, FastMlp, Isa, Wait};
 use ch00_toolbox::seeded_rng;
 use ch07_fashion_mnist::{FashionMnist, Split};
 use ch08_sequential::{Dense, Sequential};
-use ch09_training::fast::{self as engine, FastPath};
 use ch09_training::run::compiled_reference_model;
-use ch09_training::{FitOptions, Training};
+use ch09_training::{Engine, FitOptions, Training};
 use ndarray::{Array1, Array2, Array3};
 use rand::Rng;
 use rand::seq::SliceRandom;
 
 const USAGE: &str = "usage: cargo bench -p ch09-training --bench fast_epoch -- \
-[--epochs N] [--threads 1|2] [--isa avx512|avx2|portable] [--sleep] [--random] [--fit | --clear]";
+[--epochs N] [--threads 1|2] [--isa avx512|avx2|portable] [--sleep] [--random] [--engine clear|fast|auto]";
 
 #[derive(Debug)]
 struct Options {
@@ -47,12 +46,10 @@ struct Options {
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
-    /// `FastMlp::train_epoch` on the bytes.
+    /// `FastMlp::train_epoch` on the bytes (the default).
     Fast,
-    /// Chapter 9's `fit`, which takes the fast path for this model.
-    Fit,
-    /// Chapter 9's `fit` with the fast path turned off.
-    Clear,
+    /// Chapter 9's `fit` with this engine.
+    Fit(Engine),
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -78,8 +75,14 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--random" => o.random = true,
             "--sleep" => o.sleep = true,
-            "--fit" => o.mode = Mode::Fit,
-            "--clear" => o.mode = Mode::Clear,
+            "--engine" => {
+                o.mode = Mode::Fit(match value()?.as_str() {
+                    "clear" => Engine::Clear,
+                    "fast" => Engine::Fast,
+                    "auto" => Engine::Auto,
+                    other => return Err(format!("unknown --engine {other}")),
+                })
+            }
             // cargo bench passes --bench to every benchmark binary.
             "--bench" => {}
             other => return Err(format!("unknown argument {other}")),
@@ -169,13 +172,13 @@ fn main() {
             config.threads,
             if options.sleep { " that sleep" } else { "" }
         ),
-        Mode::Fit => "chapter 9's fit (fast path)".to_string(),
-        Mode::Clear => "chapter 9's fit (clear path)".to_string(),
+        Mode::Fit(engine) => format!("chapter 9's fit, engine {}", engine.name()),
     };
     println!("training epochs of 784-300-100-10 on {n} {source}, batch 32, SGD 0.01: {what}");
 
     let mut times = Vec::new();
     let mut cpu_times = Vec::new();
+    let mut ran = Engine::Fast;
     match options.mode {
         Mode::Fast => {
             let params = dense_parameters(&model);
@@ -210,13 +213,10 @@ fn main() {
                 }
             }
         }
-        Mode::Fit | Mode::Clear => {
-            engine::set_fast_path(match options.mode {
-                Mode::Fit => FastPath::Always,
-                _ => FastPath::Never,
-            });
+        Mode::Fit(engine) => {
             for epoch in 0..=options.epochs {
                 let fit = FitOptions::new()
+                    .engine(engine)
                     .epochs(1)
                     .seed(43 + epoch as u64)
                     .verbose(false);
@@ -225,6 +225,7 @@ fn main() {
                 let seconds = start.elapsed().as_secs_f64();
                 let cpu = thread_cpu_seconds().zip(cpu).map(|(b, a)| b - a);
                 let record = &history.epochs[0];
+                ran = record.engine;
                 let accuracy = record.accuracy.unwrap_or(f32::NAN);
                 report_epoch(epoch, seconds, cpu, record.loss, accuracy);
                 if epoch > 0 {
@@ -236,10 +237,11 @@ fn main() {
     }
     let (median, min, max) = median_min_max(&mut times);
     let gflop = flops_per_epoch(&sizes, n) / 1e9;
-    let threads = match options.mode {
-        Mode::Fast | Mode::Fit => config.threads,
-        Mode::Clear => 1,
+    let threads = match ran {
+        Engine::Fast => config.threads,
+        _ => 1,
     };
+    println!("engine that ran: {}", ran.name());
     let peak = peak_gflops(config.isa, threads, Duration::from_millis(500)).unwrap_or(f64::NAN);
     println!();
     println!(

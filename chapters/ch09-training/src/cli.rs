@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
+
+use crate::fit::Engine;
 use clap::builder::{OsStringValueParser, RangedU64ValueParser, TypedValueParser};
 
 /// The default seed of the book's run.
@@ -59,9 +61,11 @@ pub struct Options {
     #[arg(long)]
     pub no_figures: bool,
 
-    /// Train layer by layer, not on the fused fast path
-    #[arg(long)]
-    pub clear_path: bool,
+    /// The engine that trains the batches: clear (layer by layer, the
+    /// code the book explains), fast (the fused engine of the appendix), or
+    /// auto (fast where it can run, in an optimised build)
+    #[arg(long, value_enum, default_value_t = Engine::Auto)]
+    pub engine: Engine,
 }
 
 /// A path as given, even an empty one: the run refuses an empty path with a
@@ -120,7 +124,8 @@ mod tests {
             (&o.save, &o.metrics_json, &o.figures),
             (&None, &None, &None)
         );
-        assert!(!o.no_figures && !o.clear_path);
+        assert!(!o.no_figures);
+        assert_eq!(o.engine, Engine::Auto);
         assert_eq!(o, Options::defaults());
         assert_eq!(
             o.figures_dir(Path::new("t/figs")),
@@ -138,14 +143,17 @@ mod tests {
             "m.safetensors",
             "--metrics-json=m.json",
             "--no-figures",
-            "--clear-path",
+            "--engine",
+            "clear",
         ])
         .unwrap();
         assert_eq!(o.epochs, 3);
         assert_eq!(o.seed, 7);
         assert_eq!(o.save, Some(PathBuf::from("m.safetensors")));
         assert_eq!(o.metrics_json, Some(PathBuf::from("m.json")));
-        assert!(o.no_figures && o.clear_path);
+        assert!(o.no_figures);
+        assert_eq!(o.engine, Engine::Clear);
+        assert_eq!(parse(&["--engine=fast"]).unwrap().engine, Engine::Fast);
         assert_eq!(o.figures_dir(Path::new("t/figs")), None);
         let o = parse(&["--figures", "out"]).unwrap();
         assert_eq!(o.figures_dir(Path::new("t/figs")), Some("out".into()));
@@ -190,7 +198,10 @@ mod tests {
         assert_eq!(refused(&["--epochs"]).0, ErrorKind::InvalidValue);
         assert_eq!(refused(&["--colour"]).0, ErrorKind::UnknownArgument);
         assert_eq!(refused(&["extra"]).0, ErrorKind::UnknownArgument);
-        assert_eq!(refused(&["--clear-path=yes"]).0, ErrorKind::TooManyValues);
+        assert_eq!(refused(&["--no-figures=yes"]).0, ErrorKind::TooManyValues);
+        let (kind, text) = refused(&["--engine", "quick"]);
+        assert_eq!(kind, ErrorKind::InvalidValue);
+        assert!(text.contains("clear") && text.contains("fast"), "{text}");
         assert_eq!(
             refused(&["--figures", "f", "--no-figures"]).0,
             ErrorKind::ArgumentConflict

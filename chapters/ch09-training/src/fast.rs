@@ -1,116 +1,97 @@
-//! The fast engine (crate `appendix-speed`) inside chapter 9's `fit`.
+//! The fast engine (crate `appendix-speed`) behind chapter 9's `fit`.
 //!
-//! `fit` asks `engine_for` (in `crate::fit`) for an engine at the start of
-//! every epoch. For a model of the fast path's shape (dense layers, ReLU
-//! between them, softmax at the end, sparse categorical cross-entropy, SGD
-//! without momentum; `Flatten` layers are allowed anywhere, since batches
-//! are already flat) it gets a `FastEngine`, which copies the weights into
-//! a [`FastMlp`], trains the epoch's batches there and writes the weights
-//! back at the end of the epoch. Any other model trains layer by layer as
-//! before.
+//! `appendix-speed` knows nothing of `Sequential`: it trains a stack of
+//! dense layers given as weight matrices and biases. This module is the
+//! adapter. For a model of the engine's shape (dense layers, ReLU between
+//! them, softmax at the end, sparse categorical cross-entropy, SGD without
+//! momentum, at most the accuracy metric; `Flatten` layers are allowed
+//! anywhere, since batches are already flat) [`FastEngine`] copies the
+//! weights into a [`FastMlp`], trains the epoch's batches there and writes
+//! the weights back at the end of the epoch.
 //!
-//! The fast path is only fast when compiled with optimisations: in a debug
-//! build (`cargo test` without `--release`) its kernels run tens of times
-//! slower than `ndarray`'s products, which are optimised even there as a
-//! dependency. So by default ([`FastPath::WhenOptimised`]) `fit` takes it in
-//! optimised builds only; [`set_fast_path`] changes that for the whole
-//! program, for example to time the clear path or to test the fast one.
+//! `fit` uses it when its [`Engine`](crate::fit::Engine) option says so
+//! (`Fast`, or `Auto` where [`why_not`] finds no reason against it).
 
-use std::sync::atomic::{AtomicU8, Ordering};
-
+use appendix_speed::{FastConfig, FastMlp, Isa};
 use ch04_backprop::{Activation, NetError};
 use ch08_sequential::{
-    BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential, Targets,
+    BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential, TargetKind, Targets,
 };
 use ndarray::ArrayView2;
 
 use crate::error::TrainError;
-use crate::fit::Engine;
-use appendix_speed::{FastConfig, FastMlp, Isa};
+use crate::fit::BatchTrainer;
 
-/// When `fit` takes the fast path for a model of its shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FastPath {
-    /// In builds with optimisations (no `debug_assertions`): the default.
-    WhenOptimised,
-    /// Always.
-    Always,
-    /// Never: every model trains layer by layer.
-    Never,
-}
-
-static MODE: AtomicU8 = AtomicU8::new(0);
-
-/// Chooses when every later epoch of `fit` in this program takes the fast
-/// path.
-pub fn set_fast_path(mode: FastPath) {
-    let code = match mode {
-        FastPath::WhenOptimised => 0,
-        FastPath::Always => 1,
-        FastPath::Never => 2,
-    };
-    MODE.store(code, Ordering::Relaxed);
-}
-
-/// The current choice (see [`set_fast_path`]).
-pub fn fast_path() -> FastPath {
-    match MODE.load(Ordering::Relaxed) {
-        1 => FastPath::Always,
-        2 => FastPath::Never,
-        _ => FastPath::WhenOptimised,
-    }
-}
-
-/// Whether `fit` takes the fast path now for models of its shape (on a
-/// processor that does fused multiply-adds in hardware, see
-/// [`Isa::has_hardware_fma`]).
-pub fn is_enabled() -> bool {
-    match fast_path() {
-        FastPath::WhenOptimised => !cfg!(debug_assertions),
-        FastPath::Always => true,
-        FastPath::Never => false,
-    }
-}
-
-/// Whether `model` has the fast path's shape: dense layers with ReLU, a
+/// Whether `model` has the fast engine's shape: dense layers with ReLU, a
 /// softmax output, sparse categorical cross-entropy, plain SGD, and at most
-/// the accuracy metric (`fit` takes the fast path for it when
-/// [`is_enabled`]).
+/// the accuracy metric.
 pub fn supports(model: &Sequential) -> bool {
-    dense_layers(model).is_some()
+    dense_layers(model).is_ok()
+}
+
+/// Whether this processor can run the fast engine at its speed: its kernels
+/// need fused multiply-add in hardware (see [`Isa::has_hardware_fma`]).
+pub fn machine_can_run() -> bool {
+    Isa::detect().has_hardware_fma()
+}
+
+/// Why the fast engine cannot train `model` on targets of kind `targets` on
+/// this machine, or `None` when it can.
+pub fn why_not(model: &Sequential, targets: TargetKind) -> Option<String> {
+    if targets != TargetKind::Labels {
+        return Some("it trains on class labels only, not on real-valued targets".into());
+    }
+    if let Err(why) = dense_layers(model) {
+        return Some(why);
+    }
+    if !machine_can_run() {
+        return Some("this processor has no hardware fused multiply-add".into());
+    }
+    None
 }
 
 /// The positions of the model's dense layers, if the model has the fast
-/// path's shape.
-fn dense_layers(model: &Sequential) -> Option<Vec<usize>> {
-    let compiled = model.compiled()?;
-    if compiled.loss != LossKind::SparseCategoricalCrossEntropy
-        || compiled.optimizer.momentum() != 0.0
-        || compiled.metrics.iter().any(|&m| m != Metric::Accuracy)
-    {
-        return None;
+/// engine's shape; otherwise what is in the way.
+fn dense_layers(model: &Sequential) -> Result<Vec<usize>, String> {
+    let compiled = model.compiled().ok_or("the model is not compiled")?;
+    if compiled.loss != LossKind::SparseCategoricalCrossEntropy {
+        return Err("its loss must be sparse categorical cross-entropy".into());
     }
+    if compiled.optimizer.momentum() != 0.0 {
+        return Err("the optimizer has momentum (the fast engine knows plain SGD only)".into());
+    }
+    if compiled.metrics.iter().any(|&m| m != Metric::Accuracy) {
+        return Err("a metric other than accuracy is asked for".into());
+    }
+    let relu = DenseActivation::Elementwise(Activation::Relu);
     let mut dense = Vec::new();
+    let mut activations = Vec::new();
     for (i, (_, layer)) in model.layers().enumerate() {
         if let Some(d) = layer.as_any().downcast_ref::<Dense>() {
-            d.core()?;
+            d.core()
+                .ok_or_else(|| format!("layer {} is not built", i + 1))?;
             dense.push(i);
+            activations.push(d.activation());
         } else if layer.as_any().downcast_ref::<Flatten>().is_none() {
-            return None;
+            return Err(format!("layer {} is neither Dense nor Flatten", i + 1));
         }
     }
-    let (&last, hidden) = dense.split_last()?;
-    let activation = |i: usize| -> Option<DenseActivation> {
-        let (_, layer) = model.layers().nth(i)?;
-        Some(layer.as_any().downcast_ref::<Dense>()?.activation())
+    let Some((&last, hidden)) = activations.split_last() else {
+        return Err("the model has no dense layer".into());
     };
-    let relu = DenseActivation::Elementwise(Activation::Relu);
-    let shaped = hidden.iter().all(|&i| activation(i) == Some(relu))
-        && activation(last) == Some(DenseActivation::Softmax);
-    shaped.then_some(dense)
+    if let Some(k) = hidden.iter().position(|&a| a != relu) {
+        return Err(format!(
+            "dense layer {} must use ReLU (it knows no other hidden activation)",
+            k + 1
+        ));
+    }
+    if last != DenseActivation::Softmax {
+        return Err("the last dense layer must be softmax".into());
+    }
+    Ok(dense)
 }
 
-/// An epoch of `fit` on the fast path.
+/// An epoch of `fit` on the fast engine.
 pub(crate) struct FastEngine {
     dense: Vec<usize>,
     learning_rate: f32,
@@ -119,15 +100,14 @@ pub(crate) struct FastEngine {
 }
 
 impl FastEngine {
-    /// The engine for `model`, if the fast path is on and the model has its
-    /// shape.
-    pub(crate) fn for_model(model: &Sequential) -> Option<FastEngine> {
-        if !is_enabled() || !Isa::detect().has_hardware_fma() {
-            return None;
-        }
-        let dense = dense_layers(model)?;
-        let compiled = model.compiled()?;
-        Some(FastEngine {
+    /// The engine for `model`; an error if the model does not have the
+    /// engine's shape.
+    pub(crate) fn for_model(model: &Sequential) -> Result<FastEngine, TrainError> {
+        let dense = dense_layers(model).map_err(|why| {
+            TrainError::InvalidOption(format!("the fast engine cannot train this model: {why}"))
+        })?;
+        let compiled = model.checked_compiled()?;
+        Ok(FastEngine {
             dense,
             learning_rate: compiled.optimizer.learning_rate(),
             accuracy: compiled.metrics.contains(&Metric::Accuracy),
@@ -179,7 +159,7 @@ impl FastEngine {
     }
 }
 
-impl Engine for FastEngine {
+impl BatchTrainer for FastEngine {
     fn train_batch(
         &mut self,
         model: &mut Sequential,
@@ -188,7 +168,7 @@ impl Engine for FastEngine {
     ) -> Result<BatchResult, TrainError> {
         let Targets::Labels(labels) = targets else {
             return Err(NetError::InvalidArgument(
-                "the fast path trains on class labels only".into(),
+                "the fast engine trains on class labels only".into(),
             )
             .into());
         };

@@ -356,6 +356,7 @@ mod tests {
             val_accuracy: Some(acc - 0.01),
             val_mae: None,
             seconds: 1.0,
+            engine: crate::fit::Engine::Clear,
         };
         History {
             epochs: vec![

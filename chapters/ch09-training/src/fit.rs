@@ -21,15 +21,55 @@ use crate::dataset::{Batch, Dataset};
 use crate::error::TrainError;
 use crate::history::{EpochRecord, History};
 use crate::progress::EpochProgress;
+use serde::{Deserialize, Serialize};
 
 /// How many samples `evaluate` and `predict_dataset` push through the model
 /// at once: large enough to be fast, small enough to keep memory low.
 pub const EVAL_CHUNK: usize = 1000;
 
+// ANCHOR: engine_choice
+/// Which engine trains the batches of `fit`. Everything around the batches
+/// (shuffling, progress, validation, callbacks) is the same for all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// The fast engine where it can run, the clear one elsewhere. "Where it
+    /// can run": a model of its shape (see [`crate::fast::supports`]), class
+    /// labels, a processor with hardware fused multiply-add, and an
+    /// optimised build. In a debug build (`cargo test` without `--release`)
+    /// the fast engine's kernels are tens of times slower than the clear
+    /// engine's `ndarray` products, which are optimised even there, so
+    /// `Auto` picks the clear engine; ask for [`Engine::Fast`] to test the
+    /// fast one in a debug build.
+    #[default]
+    Auto,
+    /// Chapter 8's `train_on_batch`, one layer after the other: the code
+    /// this book explains. It trains every model.
+    Clear,
+    /// The fused, two-thread engine of the appendix "How fast is it?"
+    /// (crate `appendix-speed`): the same mathematics, several times
+    /// faster. `fit` refuses with an error, before training, a model or a
+    /// machine it cannot run on.
+    Fast,
+}
+
+impl Engine {
+    /// `auto`, `clear` or `fast`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Auto => "auto",
+            Engine::Clear => "clear",
+            Engine::Fast => "fast",
+        }
+    }
+}
+// ANCHOR_END: engine_choice
+
 // ANCHOR: fit_options
 /// The settings of a `fit` call, builder-style:
 /// `FitOptions::new().epochs(30).validation_data(&valid)`.
 pub struct FitOptions<'a> {
+    engine: Engine,
     epochs: usize,
     batch_size: usize,
     seed: u64,
@@ -40,9 +80,11 @@ pub struct FitOptions<'a> {
 
 impl<'a> FitOptions<'a> {
     /// One epoch, batches of 32, shuffle seed 42, progress shown, no
-    /// validation, no callbacks (Keras' defaults, with a fixed seed).
+    /// validation, no callbacks (Keras' defaults, with a fixed seed), and
+    /// the engine chosen automatically.
     pub fn new() -> FitOptions<'a> {
         FitOptions {
+            engine: Engine::Auto,
             epochs: 1,
             batch_size: 32,
             seed: 42,
@@ -50,6 +92,12 @@ impl<'a> FitOptions<'a> {
             validation: None,
             callbacks: Vec::new(),
         }
+    }
+
+    /// Which engine trains the batches (see [`Engine`]).
+    pub fn engine(mut self, engine: Engine) -> Self {
+        self.engine = engine;
+        self
     }
 
     /// The number of passes over the training data.
@@ -129,11 +177,11 @@ pub trait Training {
 // ANCHOR_END: training_trait
 
 // ANCHOR: engine
-/// How the batches of one epoch are trained. `fit` asks [`engine_for`] for
+/// How the batches of one epoch are trained. `fit` asks [`trainer_for`] for
 /// one at the start of every epoch and hands it the batches; `finish` must
 /// leave the model's weights up to date, since an engine may keep its own
 /// copy of them while it runs.
-pub(crate) trait Engine {
+pub(crate) trait BatchTrainer {
     /// One optimizer step on a batch; the loss and metrics before the step.
     fn train_batch(
         &mut self,
@@ -150,9 +198,9 @@ pub(crate) trait Engine {
 
 /// The engine this chapter explains: chapter 8's `train_on_batch`, one layer
 /// after the other through the `Layer` trait. It works for every model.
-struct LayerByLayer;
+struct ClearEngine;
 
-impl Engine for LayerByLayer {
+impl BatchTrainer for ClearEngine {
     fn train_batch(
         &mut self,
         model: &mut Sequential,
@@ -163,22 +211,43 @@ impl Engine for LayerByLayer {
     }
 }
 
-/// The single place where `fit` decides how to train `model`. A specialised
-/// engine may take over here for models it recognises; everything around
-/// the batches (shuffling, progress, validation, callbacks) stays the same.
-pub(crate) fn engine_for(model: &Sequential, targets: TargetKind) -> Box<dyn Engine> {
-    // The fast path (`crate::fast`, see `fast::engine`) takes over for the
-    // models it supports: dense layers, ReLU, softmax with sparse
-    // categorical cross-entropy on class labels, plain SGD. Same
-    // mathematics, several times faster; `fast::engine::set_fast_path`
-    // chooses when. Real-valued targets (regression) always train layer by
-    // layer.
-    if targets == TargetKind::Labels
-        && let Some(fast) = crate::fast::FastEngine::for_model(model)
-    {
-        return Box::new(fast);
+/// The engine `choice` stands for with this model, these targets and this
+/// machine: `Clear` or `Fast`, never `Auto`; an error when `Fast` was asked
+/// for and cannot run, saying why.
+pub fn resolve_engine(
+    choice: Engine,
+    model: &Sequential,
+    targets: TargetKind,
+) -> Result<Engine, TrainError> {
+    let why_not = || crate::fast::why_not(model, targets);
+    match choice {
+        Engine::Clear => Ok(Engine::Clear),
+        Engine::Fast => match why_not() {
+            None => Ok(Engine::Fast),
+            Some(why) => Err(TrainError::InvalidOption(format!(
+                "the fast engine cannot train here: {why} (choose the clear engine)"
+            ))),
+        },
+        Engine::Auto if cfg!(debug_assertions) => Ok(Engine::Clear),
+        Engine::Auto => Ok(why_not().map_or(Engine::Fast, |_| Engine::Clear)),
     }
-    Box::new(LayerByLayer)
+}
+
+/// The single place where `fit` builds the engine that trains an epoch of
+/// `model`; everything around the batches (shuffling, progress, validation,
+/// callbacks) stays the same.
+pub(crate) fn trainer_for(
+    choice: Engine,
+    model: &Sequential,
+    targets: TargetKind,
+) -> Result<(Engine, Box<dyn BatchTrainer>), TrainError> {
+    Ok(match resolve_engine(choice, model, targets)? {
+        Engine::Fast => (
+            Engine::Fast,
+            Box::new(crate::fast::FastEngine::for_model(model)?),
+        ),
+        _ => (Engine::Clear, Box::new(ClearEngine)),
+    })
 }
 // ANCHOR_END: engine
 
@@ -284,7 +353,7 @@ impl Training for Sequential {
             let start = Instant::now();
             order.shuffle(&mut rng); // a new order every epoch
             let progress = EpochProgress::start(epoch, options.epochs, steps, options.verbose);
-            let (running, mut stop) = train_epoch(
+            let (engine, running, mut stop) = train_epoch(
                 self,
                 train,
                 &order,
@@ -293,7 +362,8 @@ impl Training for Sequential {
                 &progress,
                 &mut options,
             )?;
-            let record = epoch_record(self, epoch, &running, options.validation, start)?;
+            let mut record = epoch_record(self, epoch, &running, options.validation, start)?;
+            record.engine = engine;
             progress.finish(&record);
             for callback in options.callbacks.iter_mut() {
                 if let Control::Stop(why) = callback.on_epoch_end(&record, self)? {
@@ -383,12 +453,14 @@ fn check_fit(
             "the batch size must be at least 1".into(),
         ));
     }
+    resolve_engine(options.engine, model, train.target_kind())?;
     Ok(())
 }
 
 // ANCHOR: train_epoch
-/// One pass over the samples in `order`, batch by batch. Returns the running
-/// means of the epoch and the reason to stop, if a callback gave one.
+/// One pass over the samples in `order`, batch by batch. Returns the engine
+/// that trained it, the running means of the epoch and the reason to stop,
+/// if a callback gave one.
 fn train_epoch(
     model: &mut Sequential,
     train: &dyn Dataset,
@@ -397,9 +469,9 @@ fn train_epoch(
     epoch: usize,
     progress: &EpochProgress,
     options: &mut FitOptions<'_>,
-) -> Result<(Running, Option<String>), TrainError> {
+) -> Result<(Engine, Running, Option<String>), TrainError> {
     check_compiled(model)?; // a callback may have changed the optimizer
-    let mut engine = engine_for(model, train.target_kind());
+    let (which, mut engine) = trainer_for(options.engine, model, train.target_kind())?;
     let mut running = Running::default();
     let mut stop = None;
     for (step, indices) in order.chunks(options.batch_size).enumerate() {
@@ -417,7 +489,7 @@ fn train_epoch(
         }
     }
     engine.finish(model)?;
-    Ok((running, stop))
+    Ok((which, running, stop))
 }
 // ANCHOR_END: train_epoch
 
@@ -440,5 +512,6 @@ fn epoch_record(
         val_accuracy: val.and_then(|v| v.accuracy),
         val_mae: val.and_then(|v| v.mae),
         seconds: start.elapsed().as_secs_f64(),
+        engine: Engine::Clear, // `fit` sets the engine that ran
     })
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::fit::Engine;
+
 // ANCHOR: history
 /// The figures of one epoch, as Keras' `history.history` holds them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +28,10 @@ pub struct EpochRecord {
     pub val_mae: Option<f32>,
     /// Wall-clock time of the epoch, validation included.
     pub seconds: f64,
+    /// The engine that trained the epoch: `Clear` or `Fast` (`Auto` only in
+    /// a record read from a file that did not say).
+    #[serde(default)]
+    pub engine: Engine,
 }
 
 /// Everything `fit` measured, one record per epoch.
@@ -98,6 +104,7 @@ mod tests {
             val_accuracy: val,
             val_mae: None,
             seconds: 1.0,
+            engine: crate::fit::Engine::Clear,
         }
     }
 

@@ -45,6 +45,6 @@ pub use callbacks::{Callback, Control, EarlyStopping, TerminateOnNan, first_non_
 pub use dataset::BatchTargets;
 pub use dataset::{Batch, Dataset, InMemory};
 pub use error::TrainError;
-pub use fit::{Evaluation, FitOptions, Training};
+pub use fit::{Engine, Evaluation, FitOptions, Training};
 pub use history::{EpochRecord, History};
 pub use weights::{load_weights, save_weights, weights_from_bytes, weights_to_bytes};

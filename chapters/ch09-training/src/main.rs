@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ch09_training::cli::Options;
-use ch09_training::fast::{FastPath, set_fast_path};
 use ch09_training::run::{RunError, run};
 use clap::Parser;
 
@@ -46,9 +45,6 @@ fn report(error: &dyn Error) {
 fn main() -> ExitCode {
     // clap prints --help, --version and usage errors itself, and exits.
     let options = Options::parse();
-    if options.clear_path {
-        set_fast_path(FastPath::Never);
-    }
     let figures = options.figures_dir(&default_figures_dir());
     // The report goes through a locked standard output, with `writeln!`: a
     // write error comes back to `run` as a value instead of a panic.

@@ -111,7 +111,7 @@ fn named_metrics_text(loss: f32, named: &[(&str, Option<f32>)]) -> String {
 pub fn epoch_line(steps: usize, r: &EpochRecord) -> String {
     let per_step = r.seconds * 1000.0 / steps.max(1) as f64;
     format!(
-        "{steps:>5}/{steps} {} {:.1}s {per_step:.1}ms/step - {}",
+        "{steps:>5}/{steps} {} {:.1}s {per_step:.1}ms/step - {}{}",
         "━".repeat(20),
         r.seconds,
         named_metrics_text(
@@ -123,8 +123,14 @@ pub fn epoch_line(steps: usize, r: &EpochRecord) -> String {
                 ("val_accuracy", r.val_accuracy),
                 ("val_mae", r.val_mae),
             ]
-        )
+        ),
+        engine_text(r),
     )
+}
+
+/// ` - engine: fast` (or clear): which engine trained the epoch.
+fn engine_text(r: &EpochRecord) -> String {
+    format!(" - engine: {}", r.engine.name())
 }
 
 #[cfg(test)]
@@ -142,6 +148,7 @@ mod tests {
             val_accuracy: None,
             val_mae: None,
             seconds: 6.2,
+            engine: crate::fit::Engine::Clear,
         };
         let line = epoch_line(1719, &r);
         assert!(line.starts_with(" 1719/1719 ━"), "{line}");
@@ -150,5 +157,6 @@ mod tests {
             "{line}"
         );
         assert!(!line.contains("val_accuracy"), "{line}");
+        assert!(line.ends_with("val_loss: 0.5241 - engine: clear"), "{line}");
     }
 }

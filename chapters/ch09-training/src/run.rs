@@ -272,6 +272,7 @@ pub fn run(
     // ANCHOR: fit_call
     let mut stop_on_nan = TerminateOnNan;
     let fit = FitOptions::new()
+        .engine(options.engine)
         .epochs(options.epochs)
         .batch_size(32)
         .seed(options.seed.wrapping_add(1))

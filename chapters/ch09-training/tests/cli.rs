@@ -47,7 +47,10 @@ fn bad_arguments_exit_with_code_2_and_say_why() {
         (&["--seed"][..], "a value is required for '--seed <S>'"),
         (&["--speed", "3"][..], "unexpected argument '--speed'"),
         (&["extra"][..], "unexpected argument 'extra'"),
-        (&["--clear-path=yes"][..], "--clear-path"),
+        (
+            &["--engine", "quick"][..],
+            "invalid value 'quick' for '--engine <ENGINE>'",
+        ),
         (
             &["--figures", "f", "--no-figures"][..],
             "cannot be used with",
@@ -99,7 +102,7 @@ fn help_prints_the_options() {
         "--metrics-json <FILE>",
         "--figures <DIR>",
         "--no-figures",
-        "--clear-path",
+        "--engine <ENGINE>",
         "-h, --help",
         "-V, --version",
         "target/ch09-training/figures",
@@ -132,8 +135,8 @@ fn missing_data_is_an_error_that_names_the_folder() {
 }
 
 #[test]
-fn the_clear_path_flag_is_accepted_and_training_goes_on_to_load_the_data() {
-    let (code, _, stderr) = run(&["--clear-path", "--epochs", "1", "--no-figures"]);
+fn the_engine_flag_is_accepted_and_training_goes_on_to_load_the_data() {
+    let (code, _, stderr) = run(&["--engine", "clear", "--epochs", "1", "--no-figures"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("/nonexistent/fashion-mnist"), "{stderr}");
     assert!(!stderr.contains("try '--help'"), "{stderr}");

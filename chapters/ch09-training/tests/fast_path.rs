@@ -8,8 +8,8 @@ use ch04_backprop::Activation;
 use ch08_sequential::{
     Dense, Flatten, LossKind, Metric, Sequential, Sgd, Softmax, reference_model,
 };
-use ch09_training::fast::{self as engine, FastPath};
-use ch09_training::{FitOptions, InMemory, Training};
+use ch09_training::fast as engine;
+use ch09_training::{Engine, FitOptions, InMemory, Training};
 use ndarray::{Array1, Array2};
 use rand::Rng;
 
@@ -109,7 +109,11 @@ fn small_problem(seed: u64) -> (Array2<f32>, Vec<u8>, Sequential) {
 }
 
 #[test]
-fn fit_takes_the_fast_path_and_matches_the_clear_path() {
+#[cfg_attr(
+    no_fast_engine,
+    ignore = "this processor has no hardware fused multiply-add: the fast engine cannot run"
+)]
+fn fit_on_the_fast_engine_matches_the_clear_engine() {
     let (x, y, mut fast_model) = small_problem(8);
     let (_, _, mut clear_model) = small_problem(8);
     assert!(engine::supports(&fast_model));
@@ -123,13 +127,11 @@ fn fit_takes_the_fast_path_and_matches_the_clear_path() {
             .validation_data(&train)
     };
 
-    // The only test in this file that chooses the path of `fit`.
-    engine::set_fast_path(FastPath::Always);
-    let fast = fast_model.fit(&train, options());
-    engine::set_fast_path(FastPath::Never);
-    let clear = clear_model.fit(&train, options());
-    engine::set_fast_path(FastPath::WhenOptimised);
+    let fast = fast_model.fit(&train, options().engine(Engine::Fast));
+    let clear = clear_model.fit(&train, options().engine(Engine::Clear));
     let (fast, clear) = (fast.unwrap(), clear.unwrap());
+    assert!(fast.epochs.iter().all(|e| e.engine == Engine::Fast));
+    assert!(clear.epochs.iter().all(|e| e.engine == Engine::Clear));
 
     for (f, c) in fast.epochs.iter().zip(&clear.epochs) {
         assert!(
@@ -156,8 +158,60 @@ fn fit_takes_the_fast_path_and_matches_the_clear_path() {
     assert!(diff < 1e-5, "weights after fit differ by {diff}");
 }
 
+/// `Auto` takes the fast engine in an optimised build on a machine that can
+/// run it, and the clear engine in a debug build (see `Engine::Auto`); the
+/// history says which ran.
 #[test]
-fn other_models_stay_on_the_clear_path() {
+fn auto_says_which_engine_it_took() {
+    let (x, y, mut model) = small_problem(8);
+    let train = InMemory::new(x.view(), &y).unwrap();
+    let history = model
+        .fit(&train, FitOptions::new().epochs(2).verbose(false))
+        .unwrap();
+    let expected = if cfg!(debug_assertions) || !engine::machine_can_run() {
+        Engine::Clear
+    } else {
+        Engine::Fast
+    };
+    assert!(
+        history.epochs.iter().all(|e| e.engine == expected),
+        "{history:?}"
+    );
+}
+
+/// Asking for the fast engine where it cannot run is an error that says
+/// why, before any step; nothing falls back silently.
+#[test]
+fn the_fast_engine_refuses_a_model_it_does_not_know() {
+    let (x, y, _) = small_problem(8);
+    let train = InMemory::new(x.view(), &y).unwrap();
+    let mut model = Sequential::new(1);
+    model
+        .add(Dense::new(5, Activation::Tanh).with_inputs(x.ncols()))
+        .unwrap();
+    model.add(Dense::new(3, Softmax)).unwrap();
+    model
+        .compile(
+            LossKind::SparseCategoricalCrossEntropy,
+            Sgd::new(0.1),
+            &[Metric::Accuracy],
+        )
+        .unwrap();
+    let before = model.get_weights();
+    let options = || FitOptions::new().epochs(1).verbose(false);
+    let err = model
+        .fit(&train, options().engine(Engine::Fast))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("fast engine cannot train"), "{err}");
+    assert!(err.contains("ReLU"), "{err}");
+    assert_eq!(model.get_weights(), before);
+    let auto = model.fit(&train, options()).unwrap();
+    assert_eq!(auto.epochs[0].engine, Engine::Clear);
+}
+
+#[test]
+fn other_models_stay_on_the_clear_engine() {
     let with = |loss: LossKind, sgd: Sgd, hidden: Activation| {
         let mut model = Sequential::new(1);
         model.add(Dense::new(5, hidden).with_inputs(4)).unwrap();

@@ -5,8 +5,7 @@
 use ch04_backprop::Activation;
 use ch08_sequential::{Dense, LossKind, Metric, Sequential, Sgd, Softmax};
 use ch09_training::confusion::{confusion_matrix, per_class_accuracy, top_confusions};
-use ch09_training::fast::{FastPath, set_fast_path};
-use ch09_training::{Batch, FitOptions, InMemory, TerminateOnNan, Training};
+use ch09_training::{Batch, Engine, FitOptions, InMemory, TerminateOnNan, Training};
 use ndarray::{Array2, ArrayD};
 use proptest::prelude::*;
 
@@ -97,8 +96,13 @@ fn an_optimizer_changed_after_compile_is_checked_again() {
 fn terminate_on_nan_catches_a_nan_weight() {
     let (x, y) = data(60);
     let train = InMemory::new(x.view(), &y).unwrap();
-    for mode in [FastPath::Never, FastPath::Always] {
-        set_fast_path(mode);
+    let engines = if ch09_training::fast::machine_can_run() {
+        vec![Engine::Clear, Engine::Fast]
+    } else {
+        println!("this processor cannot run the fast engine: the clear engine only");
+        vec![Engine::Clear]
+    };
+    for engine in engines {
         let mut m = model(2, Sgd::new(0.01));
         // One weight of the first layer is NaN; the others are fine.
         let mut w: Vec<ArrayD<f32>> = m.get_weights();
@@ -109,16 +113,17 @@ fn terminate_on_nan_catches_a_nan_weight() {
             .fit(
                 &train,
                 FitOptions::new()
+                    .engine(engine)
                     .epochs(4)
                     .callback(&mut nan)
                     .verbose(false),
             )
             .unwrap();
-        assert_eq!(history.len(), 1, "{mode:?}");
+        assert_eq!(history.len(), 1, "{engine:?}");
+        assert_eq!(history.epochs[0].engine, engine);
         let why = history.stopped.unwrap();
         assert!(why.contains("NaN") || why.contains("loss"), "{why}");
     }
-    set_fast_path(FastPath::WhenOptimised);
 }
 
 #[test]

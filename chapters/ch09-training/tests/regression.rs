@@ -14,8 +14,8 @@ use ch05_regression::train::{TrainConfig, regression_mlp};
 use ch08_sequential::{
     Dense, Huber, LossKind, Metric, Sequential, Sgd, Softmax, TargetKind, regression_model,
 };
-use ch09_training::fast::{FastPath, set_fast_path, supports};
-use ch09_training::{Dataset, EarlyStopping, FitOptions, InMemory, TrainError, Training};
+use ch09_training::fast::supports;
+use ch09_training::{Dataset, EarlyStopping, Engine, FitOptions, InMemory, TrainError, Training};
 use ndarray::{Array2, ArrayD, Axis};
 use rand::Rng;
 
@@ -199,27 +199,40 @@ fn the_data_set_refuses_non_finite_values_and_mismatched_shapes() {
     assert!(InMemory::new(x.view(), y.view()).is_ok());
 }
 
-/// Regression never takes the fast path, even where it is forced on: the
-/// fast engine handles softmax with cross-entropy only. Forcing it changes
-/// nothing in a regression run, bit for bit.
+/// Regression trains on the clear engine: the fast engine handles softmax
+/// with cross-entropy only. `Auto` picks the clear engine and says so;
+/// asking for the fast one is an error that says why, before any step.
 #[test]
-fn regression_trains_layer_by_layer_even_when_the_fast_path_is_forced() {
+fn regression_trains_on_the_clear_engine_and_refuses_the_fast_one() {
     let (x, y) = line(100, 8);
     let data = InMemory::new(x.view(), y.view()).unwrap();
-    let run = |mode: FastPath| {
-        set_fast_path(mode);
+    let model = || {
         let mut model = regression_model(1, 8, 3).unwrap();
         model
             .compile(LossKind::MeanSquaredError, Sgd::new(0.05), &[])
             .unwrap();
+        model
+    };
+    let run = |engine: Engine| {
+        let mut model = model();
         assert!(!supports(&model));
-        let history = model.fit(&data, quiet().epochs(3)).unwrap();
+        let history = model.fit(&data, quiet().epochs(3).engine(engine)).unwrap();
+        assert!(history.epochs.iter().all(|e| e.engine == Engine::Clear));
         (history.loss(), model.get_weights())
     };
-    let forced = run(FastPath::Always);
-    let clear = run(FastPath::Never);
-    set_fast_path(FastPath::WhenOptimised);
-    assert_eq!(forced, clear);
+    assert_eq!(run(Engine::Auto), run(Engine::Clear));
+
+    let mut refused = model();
+    let before = refused.get_weights();
+    let err = refused
+        .fit(&data, quiet().epochs(3).engine(Engine::Fast))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("fast engine cannot train"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("real-valued"), "{err}");
+    assert_eq!(refused.get_weights(), before);
 }
 
 #[test]
