@@ -171,11 +171,19 @@ pub fn figures_dir(manifest_dir: &str, chapter: &str) -> PathBuf {
 
 // ANCHOR: first_plot
 /// The chapter's first figure: a smooth curve and noisy, seeded samples of it.
-/// `samples` are `(x, y)` pairs, for example from [`noisy_sine`].
+/// `samples` are `(x, y)` pairs, for example from [`noisy_sine`]; each must
+/// be finite and near the axes (within 1000 of them).
 pub fn draw_first_plot<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     samples: &[(f64, f64)],
 ) -> FigureResult {
+    // A point a billion pixels away would overflow plotters' coordinates.
+    if let Some(p) = samples
+        .iter()
+        .find(|(x, y)| !(x.abs() <= 1000.0 && y.abs() <= 1000.0))
+    {
+        return Err(FigureError(format!("cannot place the sample {p:?}")));
+    }
     let mut chart = ChartBuilder::on(area)
         .caption(
             "A first figure: sin(x) and noisy samples",
@@ -256,18 +264,27 @@ pub fn box_key<S: Into<ShapeStyle>>(style: S) -> impl Fn((i32, i32)) -> Rectangl
 }
 // ANCHOR_END: legend_keys
 
+/// The most points [`noisy_sine`] draws: about 16 million, 256 MB of pairs.
+pub const MAX_SAMPLES: usize = 1 << 24;
+
 // ANCHOR: noisy_sine
 /// `n` points `(x, sin x + noise)` with `x` uniform in `[0, 2π)` and noise
-/// uniform in `[-0.3, 0.3)`, all drawn from a seeded generator.
-pub fn noisy_sine(n: usize, seed: u64) -> Vec<(f64, f64)> {
+/// uniform in `[-0.3, 0.3)`, all drawn from a seeded generator. More than
+/// [`MAX_SAMPLES`] points is an error.
+pub fn noisy_sine(n: usize, seed: u64) -> Result<Vec<(f64, f64)>, FigureError> {
     use rand::Rng;
+    if n > MAX_SAMPLES {
+        return Err(FigureError(format!(
+            "{n} samples is more than a figure can use (at most {MAX_SAMPLES})"
+        )));
+    }
     let mut rng = crate::seeded_rng(seed);
-    (0..n)
+    Ok((0..n)
         .map(|_| {
             let x = rng.random_range(0.0..std::f64::consts::TAU);
             (x, x.sin() + rng.random_range(-0.3..0.3))
         })
-        .collect()
+        .collect())
 }
 // ANCHOR_END: noisy_sine
 
@@ -278,7 +295,7 @@ mod tests {
 
     #[test]
     fn first_plot_draws_an_svg_with_its_title_and_every_sample() {
-        let samples = noisy_sine(25, 1);
+        let samples = noisy_sine(25, 1).unwrap();
         let svg = svg_string((640, 400), |a| draw_first_plot(a, &samples)).unwrap();
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("A first figure"));
@@ -350,9 +367,9 @@ mod tests {
 
     #[test]
     fn noisy_sine_is_reproducible_and_stays_near_the_curve() {
-        let a = noisy_sine(50, 3);
-        assert_eq!(a, noisy_sine(50, 3));
-        assert_ne!(a, noisy_sine(50, 4));
+        let a = noisy_sine(50, 3).unwrap();
+        assert_eq!(a, noisy_sine(50, 3).unwrap());
+        assert_ne!(a, noisy_sine(50, 4).unwrap());
         assert!(a.iter().all(|(x, y)| (y - x.sin()).abs() <= 0.3));
     }
 
