@@ -19,6 +19,7 @@ use crate::activation::Activation;
 use crate::error::NetError;
 use crate::init::Init;
 
+// ANCHOR: dense
 /// A fully connected layer `A = f(X·W + b)`.
 ///
 /// `forward` remembers its input and pre-activations; `backward` turns the
@@ -46,6 +47,7 @@ pub struct Dense {
     /// `dL/db`, same shape as `bias`.
     pub(crate) grad_bias: Array1<f32>,
 }
+// ANCHOR_END: dense
 
 impl Dense {
     /// A layer of `n_out` units on `n_in` inputs, weights drawn by `init`
@@ -347,7 +349,7 @@ mod tests {
         assert_eq!(dx, g.dot(&layer.weights.t()));
         // One SGD step moves against the gradient.
         let before = layer.weights.clone();
-        Sgd::new(0.1).unwrap().step(&mut layer);
+        Sgd::new(0.1).unwrap().step(&mut layer).unwrap();
         assert_eq!(layer.weights, &before - &(x.t().dot(&g) * 0.1));
     }
 
@@ -366,7 +368,7 @@ mod tests {
         let x3 = Array2::<f32>::ones((2, 3));
         assert_eq!(layer.forward(x3.view()).unwrap()[(0, 0)], 3.5);
         assert_eq!(layer.backward(g.view()).unwrap().dim(), (2, 3));
-        Sgd::new(0.1).unwrap().step(&mut layer);
+        Sgd::new(0.1).unwrap().step(&mut layer).unwrap();
         // A bias of the wrong length is refused, not a panic.
         layer.bias = Array1::zeros(2);
         assert!(layer.forward(x3.view()).is_err());

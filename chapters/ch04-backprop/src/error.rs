@@ -22,6 +22,8 @@ pub enum NetError {
     EmptyBatch,
     /// `backward` was called on a layer that has not run `forward` yet.
     NoForwardPass,
+    /// A network without layers: it has nothing to compute.
+    NoLayers,
     /// An argument outside what makes sense (a zero batch size, a layer with
     /// no units, a non-finite learning rate, …).
     InvalidArgument(String),
@@ -111,6 +113,7 @@ impl fmt::Display for NetError {
             NetError::NoForwardPass => {
                 write!(f, "backward was called before any forward pass")
             }
+            NetError::NoLayers => write!(f, "the network has no layers: it needs at least one"),
             NetError::InvalidArgument(msg) => write!(f, "invalid argument: {msg}"),
         }
     }

@@ -114,9 +114,8 @@ pub fn check_gradients(
             let numeric = central_difference(&mut net, x, y, loss, epsilon, |n| {
                 parameter_mut(&mut n.layers[l], parameter)
             })?;
-            let layer = l;
             comparisons.push(Comparison {
-                layer,
+                layer: l,
                 parameter,
                 analytic,
                 numeric,

@@ -10,6 +10,7 @@ use crate::error::NetError;
 use crate::loss::Loss;
 use crate::optimizer::Sgd;
 
+// ANCHOR: mlp
 /// A multilayer perceptron: the output of each layer is the input of the
 /// next.
 #[derive(Clone, Debug)]
@@ -29,9 +30,7 @@ impl Mlp {
 
     fn check_layers(&self) -> Result<(), NetError> {
         if self.layers.is_empty() {
-            return Err(NetError::InvalidArgument(
-                "a network needs at least one layer".into(),
-            ));
+            return Err(NetError::NoLayers);
         }
         for (i, pair) in self.layers.windows(2).enumerate() {
             if pair[0].n_outputs() != pair[1].n_inputs() {
@@ -48,7 +47,10 @@ impl Mlp {
         }
         Ok(())
     }
+}
+// ANCHOR_END: mlp
 
+impl Mlp {
     /// The number of inputs of the first layer.
     pub fn n_inputs(&self) -> usize {
         self.layers.first().map_or(0, Dense::n_inputs)
@@ -69,7 +71,7 @@ impl Mlp {
     /// backward pass needs; returns the outputs (`B × n_outputs`).
     pub fn forward(&mut self, x: ArrayView2<f32>) -> Result<Array2<f32>, NetError> {
         self.check_layers()?;
-        let (first, rest) = self.layers.split_first_mut().ok_or(NetError::EmptyBatch)?;
+        let (first, rest) = self.layers.split_first_mut().ok_or(NetError::NoLayers)?;
         let mut a = first.forward(x)?;
         for layer in rest {
             a = layer.forward(a.view())?;
@@ -81,7 +83,7 @@ impl Mlp {
     /// The outputs for a batch `x`, without remembering anything.
     pub fn predict(&self, x: ArrayView2<f32>) -> Result<Array2<f32>, NetError> {
         self.check_layers()?;
-        let (first, rest) = self.layers.split_first().ok_or(NetError::EmptyBatch)?;
+        let (first, rest) = self.layers.split_first().ok_or(NetError::NoLayers)?;
         let mut a = first.predict(x)?;
         for layer in rest {
             a = layer.predict(a.view())?;
@@ -116,11 +118,17 @@ impl Mlp {
     }
     // ANCHOR_END: backward_for_training
 
-    /// One SGD step on every layer.
-    pub fn step(&mut self, sgd: &Sgd) {
-        for layer in &mut self.layers {
-            sgd.step(layer);
+    /// One SGD step on every layer. When the gradients of some layer do not
+    /// fit its parameters (see [`Sgd::step`]) no layer moves: the error
+    /// leaves the whole network as it was.
+    pub fn step(&mut self, sgd: &Sgd) -> Result<(), NetError> {
+        for layer in &self.layers {
+            Sgd::check_gradients(layer)?;
         }
+        for layer in &mut self.layers {
+            sgd.step(layer)?;
+        }
+        Ok(())
     }
 
     // ANCHOR: train_batch
@@ -137,7 +145,7 @@ impl Mlp {
         let value = loss.value(output.view(), y)?;
         let grad = loss.gradient(output.view(), y)?;
         self.backward_for_training(grad.view())?;
-        self.step(sgd);
+        self.step(sgd)?;
         Ok(value)
     }
     // ANCHOR_END: train_batch

@@ -34,23 +34,44 @@ impl Sgd {
         self.learning_rate = learning_rate;
         Ok(())
     }
-
-    /// One step on `layer`, using the gradients of its last backward pass.
-    ///
-    /// A layer whose weights were replaced by a different shape since its
-    /// last backward pass has no gradients that fit; it is left unchanged.
-    pub fn step(&self, layer: &mut Dense) {
-        if layer.grad_weights.dim() == layer.weights.dim()
-            && layer.grad_bias.len() == layer.bias.len()
-        {
-            layer
-                .weights
-                .scaled_add(-self.learning_rate, &layer.grad_weights);
-            layer.bias.scaled_add(-self.learning_rate, &layer.grad_bias);
-        }
-    }
 }
 // ANCHOR_END: sgd
+
+// ANCHOR: sgd_step
+impl Sgd {
+    /// One step on `layer`, using the gradients of its last backward pass.
+    ///
+    /// A layer whose weights or biases were replaced by a different shape
+    /// since its last backward pass has no gradients that fit: that is an
+    /// error, and the layer is left unchanged.
+    pub fn step(&self, layer: &mut Dense) -> Result<(), NetError> {
+        Sgd::check_gradients(layer)?;
+        let eta = self.learning_rate;
+        layer.weights.scaled_add(-eta, &layer.grad_weights); // W ← W − η·dW
+        layer.bias.scaled_add(-eta, &layer.grad_bias); //       b ← b − η·db
+        Ok(())
+    }
+
+    /// Refuses gradients whose shapes are not those of `layer`'s parameters.
+    pub(crate) fn check_gradients(layer: &Dense) -> Result<(), NetError> {
+        if layer.grad_weights.dim() != layer.weights.dim() {
+            return Err(NetError::shape(
+                "gradient of the weights (they were replaced since the last backward pass)",
+                layer.weights.shape(),
+                layer.grad_weights.shape(),
+            ));
+        }
+        if layer.grad_bias.len() != layer.bias.len() {
+            return Err(NetError::shape(
+                "gradient of the biases (they were replaced since the last backward pass)",
+                &[layer.bias.len()],
+                &[layer.grad_bias.len()],
+            ));
+        }
+        Ok(())
+    }
+}
+// ANCHOR_END: sgd_step
 
 // ANCHOR: check_learning_rate
 /// The one check of a learning rate, used by every optimiser and training
@@ -106,5 +127,40 @@ mod tests {
         assert_eq!(sgd.learning_rate(), 0.1);
         sgd.set_learning_rate(0.5).unwrap();
         assert_eq!(sgd.learning_rate(), 0.5);
+    }
+
+    /// A layer whose weights were replaced by another shape after its
+    /// backward pass has no gradients that fit: the step says so and moves
+    /// nothing (it used to do nothing, silently).
+    #[test]
+    fn a_step_with_gradients_that_do_not_fit_is_an_error() {
+        use crate::activation::Activation;
+        use ndarray::{Array1, Array2};
+        let mut layer =
+            Dense::from_parameters(Array2::ones((2, 3)), Array1::zeros(3), Activation::Tanh)
+                .unwrap();
+        let x = Array2::<f32>::ones((4, 2));
+        layer.forward(x.view()).unwrap();
+        layer.backward(Array2::ones((4, 3)).view()).unwrap();
+        let sgd = Sgd::new(0.1).unwrap();
+
+        layer.weights = Array2::ones((5, 3));
+        let err = sgd.step(&mut layer).unwrap_err();
+        assert!(
+            matches!(&err, NetError::ShapeMismatch { expected, found, .. }
+                if expected == &[5, 3] && found == &[2, 3]),
+            "{err}"
+        );
+        assert_eq!(layer.weights, Array2::<f32>::ones((5, 3)), "nothing moved");
+
+        layer.weights = Array2::ones((2, 3));
+        layer.bias = Array1::zeros(4);
+        assert!(sgd.step(&mut layer).is_err());
+        assert_eq!(layer.bias, Array1::<f32>::zeros(4), "nothing moved");
+
+        // With fitting parameters the same call steps.
+        layer.bias = Array1::zeros(3);
+        sgd.step(&mut layer).unwrap();
+        assert_ne!(layer.weights, Array2::<f32>::ones((2, 3)));
     }
 }

@@ -159,14 +159,43 @@ fn shape_errors_are_errors_not_panics() {
         Mlp::new(vec![a, b]),
         Err(NetError::ShapeMismatch { .. })
     ));
-    assert!(matches!(
-        Mlp::new(vec![]),
-        Err(NetError::InvalidArgument(_))
-    ));
+    assert_eq!(Mlp::new(vec![]).unwrap_err(), NetError::NoLayers);
     assert!(
         Dense::from_parameters(Array2::zeros((2, 3)), array![0.0, 0.0], Activation::Tanh).is_err()
     );
     assert!(Sgd::new(f32::NAN).is_err() && Sgd::new(-0.1).is_err());
+}
+
+/// A network whose public `layers` were emptied is refused with its own
+/// error by every pass, not with one about batches.
+#[test]
+fn a_network_without_layers_says_so() {
+    let mut empty = Mlp { layers: vec![] };
+    let x = Array2::<f32>::ones((2, 2));
+    assert_eq!(empty.forward(x.view()), Err(NetError::NoLayers));
+    assert_eq!(empty.predict(x.view()), Err(NetError::NoLayers));
+    let sgd = Sgd::new(0.1).unwrap();
+    let y = Array2::<f32>::ones((2, 1));
+    let r = empty.train_batch(x.view(), y.view(), &Mse, &sgd);
+    assert_eq!(r, Err(NetError::NoLayers));
+    assert!(NetError::NoLayers.to_string().contains("no layers"));
+}
+
+/// `Mlp::step` moves every layer or none: when one layer's gradients do not
+/// fit its (replaced) weights, the error comes before any layer has moved.
+#[test]
+fn a_step_that_cannot_be_taken_moves_no_layer() {
+    let mut rng = seeded_rng(4);
+    let mut mlp = xor_network(3, Activation::Tanh, Init::GlorotUniform, &mut rng).unwrap();
+    let out = mlp.forward(xor_inputs().view()).unwrap();
+    mlp.backward(Array2::ones(out.raw_dim()).view()).unwrap();
+    mlp.layers[1].weights = Array2::zeros((2, 1)); // was 3 × 1
+    let first = mlp.layers[0].weights.clone();
+    let sgd = Sgd::new(0.5).unwrap();
+    let err = mlp.step(&sgd).unwrap_err();
+    assert!(matches!(err, NetError::ShapeMismatch { .. }), "{err}");
+    assert_eq!(mlp.layers[0].weights, first, "the first layer moved");
+    assert_eq!(mlp.layers[1].weights, Array2::<f32>::zeros((2, 1)));
 }
 
 #[test]
