@@ -258,6 +258,8 @@ impl FastMlp {
             barrier: SpinBarrier::new(config.threads, config.wait),
             plan,
             parts,
+            #[cfg(test)]
+            fault: step::Fault::default(),
         });
         let mailbox = Arc::new(Mailbox::new());
         let helper = if config.threads > 1 {
@@ -298,7 +300,7 @@ impl FastMlp {
     /// The current weights (inputs × outputs) and biases of every layer.
     pub fn parameters(&self) -> Vec<(Array2<f32>, Array1<f32>)> {
         // SAFETY: tasks run only inside `&mut self` methods, which wait for
-        // the helper to finish; none is running now.
+        // the helper to finish, even when they unwind; none is running now.
         let parts = (0..PARTS).map(|t| unsafe { self.shared.part(t) });
         assemble(&self.shared.plan, parts)
     }
@@ -344,6 +346,7 @@ impl FastMlp {
         order: &[usize],
         learning_rate: f32,
     ) -> Result<TrainStats, NetError> {
+        self.check_sound()?;
         self.check_data(images.dim(), labels, order, learning_rate)?;
         let images = images.as_standard_layout();
         let pixels = images.as_slice().ok_or_else(|| {
@@ -369,6 +372,7 @@ impl FastMlp {
         labels: &[u8],
         learning_rate: f32,
     ) -> Result<TrainStats, NetError> {
+        self.check_sound()?;
         let rows = x.nrows();
         if rows == 0 {
             return Err(NetError::EmptyBatch);
@@ -400,22 +404,43 @@ impl FastMlp {
     }
 
     /// Runs a task on every part, the helper thread taking its share, and
-    /// returns part 0's score once every thread is done.
+    /// returns part 0's score once every thread is done. Returns, or
+    /// unwinds, only when the helper is done with the task.
     fn run(&mut self, task: Task) -> BatchScore {
         let mine = 0..PARTS.div_ceil(self.config.threads);
-        if self.helper.is_some() {
+        let helper = self.helper.is_some().then(|| {
             self.mailbox.post(Some(task));
-        }
+            HelperDone {
+                mailbox: &self.mailbox,
+                barrier: &self.shared.barrier,
+            }
+        });
         // SAFETY: the data behind `task` were checked by `check_data` and
-        // outlive this call, which returns only when the helper is done;
-        // the ISA was checked when the trainer was built; the helper runs
-        // the other parts.
+        // are borrowed by our caller, so they outlive this call; this call
+        // ends only after `helper` is dropped, which waits for the helper
+        // thread to finish the task, also when `step::run` unwinds. The ISA
+        // was checked when the trainer was built; the helper runs the other
+        // parts.
         unsafe { step::run(self.config.isa, &self.shared, task, mine) };
-        if self.helper.is_some() {
-            self.mailbox.wait_finished(&self.shared.barrier);
+        drop(helper);
+        if self.shared.barrier.is_poisoned() {
+            panic!("the helper thread of the fast trainer panicked");
         }
-        // SAFETY: no task is running any more.
+        // SAFETY: no task is running any more (the helper is done).
         unsafe { self.shared.part(0) }.score
+    }
+
+    /// Refuses to train after a step panicked: the parts may be half
+    /// updated and the barrier is broken.
+    fn check_sound(&self) -> Result<(), NetError> {
+        if self.shared.barrier.is_poisoned() {
+            return Err(NetError::InvalidArgument(
+                "a training step of this trainer panicked: its weights are partly updated; \
+                 build a new trainer"
+                    .into(),
+            ));
+        }
+        Ok(())
     }
 
     fn check_data(
@@ -466,8 +491,30 @@ impl Drop for FastMlp {
     }
 }
 
+/// Makes [`FastMlp::run`] wait for the helper thread when dropped, even
+/// while the calling thread unwinds: the task's data (borrowed by the
+/// caller, or a laid-out copy of the batch in `train_batch`) may be freed
+/// only once the helper has stopped reading them. While unwinding it first
+/// poisons the barrier, so that the helper stops at its next barrier
+/// instead of waiting there for ever.
+struct HelperDone<'a> {
+    mailbox: &'a Mailbox<Option<Task>>,
+    barrier: &'a SpinBarrier,
+}
+
+impl Drop for HelperDone<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.barrier.poison();
+        }
+        self.mailbox.wait_finished();
+    }
+}
+
 /// The helper thread: waits for tasks and runs its parts of each, until it
-/// is told to stop.
+/// is told to stop. A task that panics (the barrier was poisoned by the
+/// calling thread, or a bug) is caught here, so that the helper still
+/// reports it finished and stays ready to be stopped.
 fn helper_thread(
     shared: &Shared,
     mailbox: &Mailbox<Option<Task>>,
@@ -479,9 +526,17 @@ fn helper_thread(
         let (n, task) = mailbox.wait_posted(seen, shared.barrier.wait_kind());
         seen = n;
         if let Some(task) = task {
-            // SAFETY: the poster checked the task and keeps its data alive
-            // until `finish`; the calling thread runs the other parts.
-            unsafe { step::run(isa, shared, task, mine.clone()) };
+            let parts = mine.clone();
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                // SAFETY: the poster checked the task and keeps its data
+                // alive until `finish` below, even while it unwinds (see
+                // `HelperDone`); the calling thread runs the other parts.
+                unsafe { step::run(isa, shared, task, parts) }
+            }));
+            if ran.is_err() {
+                // The caller learns it from the poisoned barrier.
+                shared.barrier.poison();
+            }
         }
         mailbox.finish(n);
         if task.is_none() {

@@ -44,7 +44,8 @@ pub(crate) struct Task {
 }
 
 // SAFETY: a task is a description of borrowed data that the poster keeps
-// alive, unchanged, until every worker has finished the task.
+// alive, unchanged, until every worker has finished the task, also when the
+// poster unwinds (`FastMlp::run` waits for the helper in a drop guard).
 unsafe impl Send for Task {}
 
 /// What the workers share: the plan, the exchange buffers, the barrier, and
@@ -54,6 +55,48 @@ pub(crate) struct Shared {
     pub(crate) exchange: Exchange,
     pub(crate) barrier: SpinBarrier,
     pub(crate) parts: Vec<UnsafeCell<Part>>,
+    /// Faults that tests inject (see [`Fault`]).
+    #[cfg(test)]
+    pub(crate) fault: Fault,
+}
+
+/// Faults injected by the tests, to check that a panic in the middle of a
+/// step leaves the trainer sound.
+#[cfg(test)]
+pub(crate) struct Fault {
+    /// The calling thread panics after the first phase of this batch of a
+    /// task (`usize::MAX`: never).
+    pub(crate) caller_panics_at_batch: std::sync::atomic::AtomicUsize,
+    /// The helper sleeps this many milliseconds before each batch, so that
+    /// it is still reading the batch when the caller panics.
+    pub(crate) helper_delay_ms: std::sync::atomic::AtomicU64,
+    /// Whether the helper is inside a task now.
+    pub(crate) helper_busy: std::sync::atomic::AtomicBool,
+}
+
+#[cfg(test)]
+impl Default for Fault {
+    fn default() -> Fault {
+        Fault {
+            caller_panics_at_batch: usize::MAX.into(),
+            helper_delay_ms: 0.into(),
+            helper_busy: false.into(),
+        }
+    }
+}
+
+/// Clears `Fault::helper_busy` when the helper leaves a task, also by
+/// unwinding.
+#[cfg(test)]
+struct Busy<'a>(Option<&'a std::sync::atomic::AtomicBool>);
+
+#[cfg(test)]
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        if let Some(flag) = self.0 {
+            flag.store(false, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
 }
 
 // SAFETY: the exchange buffers follow the phase rule of `team`; each part is
@@ -120,6 +163,15 @@ unsafe fn run_avx2(shared: &Shared, task: Task, parts: Range<usize>) {
 #[inline(always)]
 unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
     let _poison = PoisonOnPanic(&shared.barrier);
+    #[cfg(test)]
+    let is_helper = parts.start != 0;
+    #[cfg(test)]
+    let _busy = {
+        use std::sync::atomic::Ordering::SeqCst;
+        let flag = &shared.fault.helper_busy;
+        is_helper.then(|| flag.store(true, SeqCst));
+        Busy(is_helper.then_some(flag))
+    };
     let layers = shared.plan.layers();
     // SAFETY (for every `part_mut` below): this thread alone runs `parts`.
     let each = || parts.clone().map(|t| unsafe { shared.part_mut(t) });
@@ -130,10 +182,15 @@ unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
     // SAFETY: the poster keeps `order` alive for the whole task.
     let order = unsafe { std::slice::from_raw_parts(task.order, task.order_len) };
     // ANCHOR: steps
-    for batch in order.chunks(shared.plan.batch) {
+    #[allow(clippy::unused_enumerate_index)] // the tests' fault hooks read it
+    for (_b, batch) in order.chunks(shared.plan.batch).enumerate() {
+        #[cfg(test)]
+        shared.fault.before_batch(is_helper, _b);
         for part in each() {
             unsafe { first_layer_forward::<V>(shared, &task, part, batch) };
         }
+        #[cfg(test)]
+        shared.fault.after_first_phase(is_helper, _b);
         clock.phase_done(0, &shared.barrier);
         for l in 1..layers {
             for part in each() {
@@ -165,6 +222,27 @@ unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
     // SAFETY: as above; no other reference to the part is alive.
     clock.stop(unsafe { &mut shared.part_mut(parts.start).profile });
 }
+#[cfg(test)]
+impl Fault {
+    fn before_batch(&self, is_helper: bool, _batch: usize) {
+        let ms = self
+            .helper_delay_ms
+            .load(std::sync::atomic::Ordering::SeqCst);
+        if is_helper && ms > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+    }
+
+    fn after_first_phase(&self, is_helper: bool, batch: usize) {
+        let at = self
+            .caller_panics_at_batch
+            .load(std::sync::atomic::Ordering::SeqCst);
+        if !is_helper && batch == at {
+            panic!("injected fault: the calling thread panics in batch {batch}");
+        }
+    }
+}
+
 /// Where a thread's time goes: for each phase, seconds of work and seconds
 /// waiting at the barrier after it, summed over a task. Reading the clock
 /// costs about 20 ns, a few hundred microseconds per epoch.

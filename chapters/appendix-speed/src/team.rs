@@ -103,7 +103,26 @@ pub(crate) struct SpinBarrier {
     poisoned: AtomicBool,
     /// `Some` when the threads should sleep instead of spinning (only to
     /// measure what spinning is worth).
-    sleeping: Option<std::sync::Barrier>,
+    sleeping: Option<SleepBarrier>,
+}
+
+/// The sleeping variant: arrivals and generation under a mutex, sleepers
+/// woken by a condition variable. Unlike `std::sync::Barrier`, a poisoned
+/// barrier wakes its sleepers, so that no thread sleeps forever when the
+/// other one unwinds.
+struct SleepBarrier {
+    /// (arrived, generation).
+    state: std::sync::Mutex<(usize, usize)>,
+    woken: std::sync::Condvar,
+}
+
+impl SleepBarrier {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, usize)> {
+        // The state is two counters, valid whatever a panicking holder did.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl SpinBarrier {
@@ -114,7 +133,10 @@ impl SpinBarrier {
             arrived: AtomicUsize::new(0),
             generation: AtomicUsize::new(0),
             poisoned: AtomicBool::new(false),
-            sleeping: (wait == Wait::Sleep).then(|| std::sync::Barrier::new(threads)),
+            sleeping: (wait == Wait::Sleep).then(|| SleepBarrier {
+                state: std::sync::Mutex::new((0, 0)),
+                woken: std::sync::Condvar::new(),
+            }),
         }
     }
 
@@ -134,8 +156,25 @@ impl SpinBarrier {
         if self.threads == 1 {
             return;
         }
-        if let Some(barrier) = &self.sleeping {
-            barrier.wait();
+        if let Some(sleep) = &self.sleeping {
+            let mut state = sleep.lock();
+            let generation = state.1;
+            state.0 += 1;
+            if state.0 == self.threads {
+                *state = (0, generation.wrapping_add(1));
+                sleep.woken.notify_all();
+                return;
+            }
+            while state.1 == generation {
+                if self.poisoned.load(Ordering::Relaxed) {
+                    drop(state);
+                    panic!("another worker of the fast trainer panicked");
+                }
+                state = sleep
+                    .woken
+                    .wait(state)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
             return;
         }
         let generation = self.generation.load(Ordering::Acquire);
@@ -158,9 +197,15 @@ impl SpinBarrier {
         }
     }
 
-    /// Marks the barrier as broken; called when a worker unwinds.
+    /// Marks the barrier as broken, and wakes any sleeping waiter so that it
+    /// sees it; called when a worker unwinds.
     pub(crate) fn poison(&self) {
         self.poisoned.store(true, Ordering::Relaxed);
+        if let Some(sleep) = &self.sleeping {
+            // Taking the lock orders the flag before the waiter's next look.
+            let _state = sleep.lock();
+            sleep.woken.notify_all();
+        }
     }
 
     /// Whether a worker panicked.
@@ -263,20 +308,25 @@ impl<T: Copy> Mailbox<T> {
         }
     }
 
+    /// Whether the helper has finished every posted task.
+    #[cfg(test)]
+    pub(crate) fn is_idle(&self) -> bool {
+        self.finished.load(Ordering::Acquire) == self.posted.load(Ordering::Acquire)
+    }
+
     /// Helper side: task number `n` is done.
     pub(crate) fn finish(&self, n: usize) {
         self.finished.store(n, Ordering::Release);
     }
 
     /// Poster side: waits until the helper has finished every posted task.
-    /// Panics if the helper panicked (`barrier` poisoned).
-    pub(crate) fn wait_finished(&self, barrier: &SpinBarrier) {
+    /// Never panics, so that it can run while the poster unwinds: the
+    /// helper calls [`Mailbox::finish`] after every task, even one that
+    /// panicked (see the helper thread in `lib.rs`).
+    pub(crate) fn wait_finished(&self) {
         let target = self.posted.load(Ordering::Relaxed);
         let mut spins = 0u32;
         while self.finished.load(Ordering::Acquire) != target {
-            if barrier.is_poisoned() {
-                panic!("the helper thread of the fast trainer panicked");
-            }
             if spins < SPINS_BEFORE_YIELD {
                 spins += 1;
                 std::hint::spin_loop();

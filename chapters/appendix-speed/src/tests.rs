@@ -367,3 +367,66 @@ fn the_vector_kernels_have_hardware_fma_wherever_they_run() {
     assert_eq!(Isa::from_name(Isa::detect().name()), Some(Isa::detect()));
     assert_eq!(Isa::from_name("sse"), None);
 }
+
+/// A panic of the calling thread in the middle of a step (an injected
+/// fault, after its first phase, while the helper is still reading the
+/// batch) unwinds only once the helper is done with the batch: the laid-out
+/// copy of the batch that `train_batch` made is freed after that. The
+/// trainer then refuses to train (its weights are partly updated), drops
+/// cleanly, and a new trainer trains as before. Repeated, with both ways of
+/// waiting, to give a race a chance to show.
+#[test]
+fn a_panic_in_the_middle_of_a_step_waits_for_the_helper() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let sizes = [40, 32, 16, 3];
+    let params = random_params(&sizes, 11);
+    let (images, labels) = random_data(16, 40, 3, 12);
+    // A transposed copy: `train_batch` must lay it out by rows in a buffer
+    // of its own, which unwinding frees.
+    let columns = Array2::from_shape_fn((40, 16), |(j, i)| f32::from(images[[i, j]]) / 255.0);
+    let x = columns.t();
+    assert!(!x.is_standard_layout());
+    let expected = {
+        let mut net =
+            FastMlp::from_parameters(&views(&params), config(8, 2, Isa::detect())).unwrap();
+        net.train_batch(x.slice(s![..8, ..]), &labels[..8], 0.1)
+            .unwrap();
+        net.parameters()
+    };
+    for round in 0..6 {
+        let wait = if round % 2 == 0 {
+            Wait::Spin
+        } else {
+            Wait::Sleep
+        };
+        let cfg = FastConfig {
+            wait,
+            ..config(16, 2, Isa::detect())
+        };
+        let mut net = FastMlp::from_parameters(&views(&params), cfg.clone()).unwrap();
+        net.shared.fault.caller_panics_at_batch.store(0, SeqCst);
+        net.shared.fault.helper_delay_ms.store(40, SeqCst);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            net.train_batch(x, &labels, 0.1)
+        }));
+        let message = outcome.expect_err("the injected fault panics");
+        let message = message
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        assert!(message.contains("injected fault"), "{message}");
+        assert!(
+            net.mailbox.is_idle() && !net.shared.fault.helper_busy.load(SeqCst),
+            "round {round} ({wait:?}): the panic unwound while the helper was still reading the batch"
+        );
+        let refused = net.train_batch(x, &labels, 0.1).unwrap_err();
+        assert!(refused.to_string().contains("panicked"), "{refused}");
+        drop(net); // stops and joins the helper; must not hang
+
+        let mut again = FastMlp::from_parameters(&views(&params), cfg).unwrap();
+        again
+            .train_batch(x.slice(s![..8, ..]), &labels[..8], 0.1)
+            .unwrap();
+        assert_eq!(max_abs_difference(&again.parameters(), &expected), 0.0);
+    }
+}
