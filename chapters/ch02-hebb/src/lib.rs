@@ -15,6 +15,8 @@
 //! - [`experiments`] and [`figures`]: the chapter's runs and pictures;
 //! - [`primer`]: the worked examples of the page *The maths you need*.
 
+#![forbid(unsafe_code)]
+
 pub mod association;
 pub mod data;
 pub mod error;
