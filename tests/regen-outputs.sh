@@ -35,6 +35,17 @@ writes  ch03-perceptron/setosa.txt              -p ch03-perceptron --example num
 writes  ch03-perceptron/novikoff.txt            -p ch03-perceptron --example numbers
 writes  ch03-perceptron/one-vs-rest.txt         -p ch03-perceptron --example numbers
 writes  ch03-perceptron/xor.txt                 -p ch03-perceptron --example numbers
+writes  ch04-backprop/by-hand.txt                -p ch04-backprop --example by_hand
+writes  ch04-backprop/by-hand-batch.txt          -p ch04-backprop --example by_hand
+writes  ch04-backprop/activations-at.txt         -p ch04-backprop --example by_hand
+writes  ch04-backprop/layer-forward.txt          -p ch04-backprop --example by_hand
+writes  ch04-backprop/layer-backward.txt         -p ch04-backprop --example by_hand
+writes  ch04-backprop/init-scales.txt            -p ch04-backprop --example by_hand
+writes  ch04-backprop/learning-rates.txt         -p ch04-backprop --example figures
+writes  ch04-backprop/xor-training.txt           -p ch04-backprop --example figures
+writes  ch04-backprop/gradient-check.txt         -p ch04-backprop --example figures
+writes  ch04-backprop/gradient-check-steps.txt   -p ch04-backprop --example sweeps
+writes  ch04-backprop/xor-seeds.txt              -p ch04-backprop --example sweeps
 writes  ch05-regression/overfitting.txt         -p ch05-regression --example overfitting
 capture ch05-regression/train.txt "compared as printed: 4 decimals" -p ch05-regression --bin ch05-regression
 writes  ch06-classification/spirals.txt         -p ch06-classification --example classifiers

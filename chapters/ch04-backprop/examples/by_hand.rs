@@ -13,10 +13,13 @@
 //!    on a batch of two samples, and the initial weight scales of XOR's
 //!    layers.
 //!
-//! Parts 2 to 4 are also written to `book/figures/ch04-backprop/`, where the
-//! page includes them (a test checks that those files are up to date).
+//! Parts 2 to 4 are also written to `book/outputs/ch04-backprop/`, where the
+//! page includes them (`tests/regen-outputs.sh` rewrites them, and the
+//! chapter's tests check that they are what the code prints).
 
-use ch00_toolbox::figure::figures_dir;
+use std::io::Write;
+
+use ch00_toolbox::output::{Compared, Output, outputs_dir};
 use ch04_backprop::by_hand::{PAGE_BATCH, PAGE_SAMPLE, Tiny, batch_report, report};
 use ch04_backprop::descent::one_weight_steps;
 use ch04_backprop::worked::{LayerExample, activation_table, init_scales};
@@ -37,33 +40,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!();
 
-    let dir = figures_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop");
-    std::fs::create_dir_all(&dir)?;
     let (x, y) = PAGE_SAMPLE;
-    let single = report(&Tiny::PAGE, x, y)?;
-    print!("{single}");
-    println!();
-    let batch = batch_report(&Tiny::PAGE, &PAGE_BATCH)?;
-    print!("{batch}");
-    println!();
     let layer = LayerExample::page();
-    let outputs = [
-        ("by-hand.txt", single),
-        ("by-hand-batch.txt", batch),
-        ("activations-at.txt", activation_table()),
-        ("layer-forward.txt", layer.forward_report()),
-        ("layer-backward.txt", layer.backward_report()),
-        ("init-scales.txt", init_scales()?),
+    let reports = [
+        ("by-hand", report(&Tiny::PAGE, x, y)?),
+        ("by-hand-batch", batch_report(&Tiny::PAGE, &PAGE_BATCH)?),
+        ("activations-at", activation_table()),
+        ("layer-forward", layer.forward_report()),
+        ("layer-backward", layer.backward_report()),
+        ("init-scales", init_scales()?),
     ];
-    for (name, text) in &outputs[2..] {
+    for (name, text) in reports {
         println!("{name}:");
-        print!("{text}");
+        let mut out = Output::new(
+            outputs_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop"),
+            name,
+            "cargo run -p ch04-backprop --example by_hand",
+            // exp and tanh come from the platform's maths library, and the
+            // batch goes through ndarray's f32 products: the digits shown
+            // are what is promised.
+            Compared::AsPrinted("the digits shown"),
+        );
+        write!(out, "{text}")?;
         println!();
-    }
-    for (name, text) in &outputs {
-        let path = dir.join(name);
-        std::fs::write(&path, text)?;
-        println!("wrote {}", path.display());
+        println!("wrote {}", out.save()?.display());
     }
     Ok(())
 }

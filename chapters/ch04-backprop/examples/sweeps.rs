@@ -10,18 +10,40 @@
 //! 2. How many of 50 seeds learn XOR (4/4 after 1000 epochs) for a few
 //!    network shapes, activations and learning rates, and the median epoch at
 //!    which the training loss first drops below 0.05.
+//!
+//! Each part is also written to `book/outputs/ch04-backprop/`
+//! (`gradient-check-steps`, `xor-seeds`), where the page includes it. It
+//! takes a few seconds in a release build.
 
+use std::io::Write;
+
+use ch00_toolbox::output::{Compared, Output, outputs_dir};
+
+use ch04_backprop::Mse;
 use ch04_backprop::by_hand::sigmoid64;
 use ch04_backprop::gradient_check::{check_gradients, demo_problem};
 use ch04_backprop::xor::{XorSettings, count_correct, train_xor, xor_inputs, xor_targets};
 use ch04_backprop::{Activation, Mlp};
-use ch04_backprop::{Mse, NetError};
 use ndarray::Array2;
 
-fn main() -> Result<(), NetError> {
-    println!(
+/// A report of this example, saved under `book/outputs/ch04-backprop/`.
+fn output(name: &str) -> Output {
+    Output::new(
+        outputs_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop"),
+        name,
+        "cargo run --release -p ch04-backprop --example sweeps",
+        // f32 training and f32 losses go through ndarray's products, whose
+        // last bits may depend on the CPU: the printed digits are promised.
+        Compared::AsPrinted("2 significant digits, counts exactly"),
+    )
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut out = output("gradient-check-steps");
+    writeln!(
+        out,
         "epsilon  worst relative error over 20 networks  (of which: truncation, f32 rounding)"
-    );
+    )?;
     for epsilon in [1e-1f32, 3e-2, 1e-2, 3e-3, 1e-3, 1e-4] {
         let (mut worst, mut truncation, mut rounding) = (0.0f32, 0.0f64, 0.0f64);
         for seed in 0..20 {
@@ -32,7 +54,10 @@ fn main() -> Result<(), NetError> {
             truncation = truncation.max(t);
             rounding = rounding.max(r);
         }
-        println!("{epsilon:7.0e}  {worst:.1e}  ({truncation:.1e}, {rounding:.1e})");
+        writeln!(
+            out,
+            "{epsilon:7.0e}  {worst:.1e}  ({truncation:.1e}, {rounding:.1e})"
+        )?;
     }
     let mut noise = Vec::new();
     for seed in 0..20 {
@@ -42,12 +67,19 @@ fn main() -> Result<(), NetError> {
         noise.push((l32 - l64).abs() / l64 / f64::from(f32::EPSILON / 2.0));
     }
     noise.sort_by(f64::total_cmp);
-    println!(
+    writeln!(
+        out,
         "rounding error of the f32 loss, in units of f32's 6e-8 relative: median {:.1}, largest {:.1}",
         noise[10], noise[19]
-    );
+    )?;
+    println!("wrote {}", out.save()?.display());
 
-    println!("\nhidden  activation  learning rate  seeds with 4/4  median epoch to loss < 0.05");
+    println!();
+    let mut out = output("xor-seeds");
+    writeln!(
+        out,
+        "hidden  activation  learning rate  seeds with 4/4  median epoch to loss < 0.05"
+    )?;
     let configs = [
         (4, Activation::Tanh, 0.5),
         (2, Activation::Tanh, 0.5),
@@ -79,11 +111,13 @@ fn main() -> Result<(), NetError> {
             usize::MAX => "never".to_string(),
             e => e.to_string(),
         };
-        println!(
+        writeln!(
+            out,
             "{hidden:6}  {:10}  {learning_rate:13}  {solved:11}/50  {median:>10}",
             activation.name()
-        );
+        )?;
     }
+    println!("wrote {}", out.save()?.display());
     Ok(())
 }
 

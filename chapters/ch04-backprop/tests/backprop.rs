@@ -309,31 +309,6 @@ fn the_mlp_agrees_with_backprop_by_hand() {
     assert!((w1.per_sample[0] - w1.per_sample[1]).abs() > 0.1);
 }
 
-/// The page includes the `by_hand` example's output from files under
-/// `book/figures/ch04-backprop/`; they must be what the code prints now.
-/// (After a change, `cargo run -p ch04-backprop --example by_hand` rewrites
-/// them.)
-#[test]
-fn the_pages_by_hand_output_is_up_to_date() {
-    use ch04_backprop::by_hand::{PAGE_BATCH, PAGE_SAMPLE, Tiny, batch_report, report};
-    let dir = ch00_toolbox::figure::figures_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop");
-    let (x, y) = PAGE_SAMPLE;
-    let expected = [
-        ("by-hand.txt", report(&Tiny::PAGE, x, y).unwrap()),
-        (
-            "by-hand-batch.txt",
-            batch_report(&Tiny::PAGE, &PAGE_BATCH).unwrap(),
-        ),
-    ];
-    for (name, text) in expected {
-        let committed = std::fs::read_to_string(dir.join(name)).unwrap();
-        assert_eq!(
-            committed, text,
-            "{name} is stale: run cargo run -p ch04-backprop --example by_hand"
-        );
-    }
-}
-
 // ANCHOR: tanh_zero_test
 /// Zero weights with a tanh hidden layer: tanh(0) = 0 makes every hidden
 /// output 0, so the output weights get the gradient Hᵀ·dZ = 0, and the

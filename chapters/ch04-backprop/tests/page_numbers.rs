@@ -1,30 +1,54 @@
-//! The worked numbers the page includes from `book/figures/ch04-backprop/`
+//! The worked numbers the page includes from `book/outputs/ch04-backprop/`
 //! must be what the code prints now. (After a change,
-//! `cargo run -p ch04-backprop --example by_hand` rewrites them.)
+//! `cargo run -p ch04-backprop --example by_hand`, or
+//! `bash tests/regen-outputs.sh` for the whole book, rewrites them.)
 
+use ch04_backprop::by_hand::{PAGE_BATCH, PAGE_SAMPLE, Tiny, batch_report, report};
 use ch04_backprop::worked::{LayerExample, activation_table, init_scales};
+
+/// The committed output `name`, without its header line, after checking
+/// that the header names the command that writes it.
+fn committed(name: &str, command: &str) -> String {
+    let dir = ch00_toolbox::output::outputs_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop");
+    let text = std::fs::read_to_string(dir.join(format!("{name}.txt")))
+        .unwrap_or_else(|e| panic!("{name}.txt: {e}; run {command}"));
+    let (header, body) = text.split_once('\n').unwrap_or((&text, ""));
+    assert!(
+        header.starts_with(&format!("# {command} (")),
+        "{name}.txt: header {header:?} does not name {command}"
+    );
+    body.to_string()
+}
+
+/// `text` as [`ch00_toolbox::output::Output`] saves it: one final newline.
+fn as_saved(text: &str) -> String {
+    format!("{}\n", text.trim_end_matches('\n'))
+}
 
 #[test]
 fn the_pages_worked_numbers_are_up_to_date() {
-    let dir = ch00_toolbox::figure::figures_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop");
+    let command = "cargo run -p ch04-backprop --example by_hand";
+    let (x, y) = PAGE_SAMPLE;
     let layer = LayerExample::page();
     let expected = [
-        ("activations-at.txt", activation_table()),
-        ("layer-forward.txt", layer.forward_report()),
-        ("layer-backward.txt", layer.backward_report()),
-        ("init-scales.txt", init_scales().unwrap()),
+        ("by-hand", report(&Tiny::PAGE, x, y).unwrap()),
+        (
+            "by-hand-batch",
+            batch_report(&Tiny::PAGE, &PAGE_BATCH).unwrap(),
+        ),
+        ("activations-at", activation_table()),
+        ("layer-forward", layer.forward_report()),
+        ("layer-backward", layer.backward_report()),
+        ("init-scales", init_scales().unwrap()),
     ];
     for (name, text) in expected {
-        let committed = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| {
-            panic!("{name}: {e}; run cargo run -p ch04-backprop --example by_hand")
-        });
         assert_eq!(
-            committed, text,
-            "{name} is stale: run cargo run -p ch04-backprop --example by_hand"
+            committed(name, command),
+            as_saved(&text),
+            "{name}.txt is stale: run {command}"
         );
     }
 }
-
 /// The one-layer example of the page, checked against the crate's `Dense`
 /// layer and `Mse` entry by entry: the page's sums by hand and the matrix
 /// code agree.
