@@ -6,10 +6,15 @@
 //! `tests/book.rs` runs them all on this repository; `tests/fixtures.rs` shows
 //! that each one fails on a deliberately broken tree.
 
+#![forbid(unsafe_code)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+pub mod glossary;
+pub use glossary::check_glossary;
 
 /// Every Markdown page under `root/book`, sorted.
 pub fn pages(root: &Path) -> Vec<PathBuf> {
@@ -148,10 +153,19 @@ pub fn check_includes(root: &Path) -> Vec<String> {
     problems
 }
 
+/// Whether the crate `name` belongs to an appendix (its name starts with
+/// `appendix-`): its page is the appendix SUMMARY tags with its name, and it
+/// needs no notebook.
+pub fn is_appendix_crate(name: &str) -> bool {
+    name.starts_with("appendix-")
+}
+
 /// Check 2: every chapter crate has a page in `book/SUMMARY.md` (or a draft
 /// entry tagged with its name, `- [Title]() <!-- crate -->`, while the chapter
-/// is empty) and a notebook `notebooks/<crate>.ipynb`; and every page SUMMARY
-/// links exists.
+/// is empty) and a notebook `notebooks/<crate>.ipynb`; an appendix crate
+/// (see [`is_appendix_crate`]) has instead a SUMMARY entry that links its
+/// page and is tagged with its name, `[Title](page.md) <!-- crate -->`, and
+/// no notebook; and every page SUMMARY links exists.
 pub fn check_chapters(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let summary = match read(&root.join("book/SUMMARY.md")) {
@@ -159,6 +173,19 @@ pub fn check_chapters(root: &Path) -> Vec<String> {
         Err(e) => return vec![e],
     };
     for name in chapter_crates(root) {
+        if is_appendix_crate(&name) {
+            let tag = format!("<!-- {name} -->");
+            let linked = summary
+                .lines()
+                .any(|l| l.contains(&tag) && markdown_links(l).iter().any(|t| t.ends_with(".md")));
+            if !linked {
+                problems.push(format!(
+                    "chapters/{name} is an appendix crate with no page: tag its appendix in \
+                     book/SUMMARY.md, `[Title](page.md) {tag}`"
+                ));
+            }
+            continue;
+        }
         let linked =
             summary.contains(&format!("]({name}.md)")) || summary.contains(&format!("]({name}/"));
         let draft = summary

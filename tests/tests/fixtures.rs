@@ -139,6 +139,48 @@ fn a_crate_without_a_page_fails_but_a_tagged_draft_is_fine() {
 }
 
 #[test]
+fn an_appendix_crate_needs_its_tagged_page_but_no_notebook() {
+    let root = good_tree("appendix");
+    let crate_dir = root.join("chapters/appendix-speed");
+    fs::create_dir_all(&crate_dir).unwrap();
+    fs::write(
+        crate_dir.join("Cargo.toml"),
+        "[package]\nname = \"appendix-speed\"\n",
+    )
+    .unwrap();
+    fs::write(root.join("book/fast.md"), "# Fast\n").unwrap();
+    edit(
+        &root,
+        "book/SUMMARY.md",
+        "- [A](ch01-a.md)",
+        "- [A](ch01-a.md)\n\n[Fast](fast.md)",
+    );
+    let p = check_chapters(&root);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].contains("chapters/appendix-speed is an appendix crate with no page"),
+        "{p:?}"
+    );
+    assert!(!p[0].contains("notebook"), "{p:?}");
+
+    edit(
+        &root,
+        "book/SUMMARY.md",
+        "[Fast](fast.md)",
+        "[Fast](fast.md) <!-- appendix-speed -->",
+    );
+    assert_eq!(check_chapters(&root), Vec::<String>::new());
+
+    // A chapter crate still needs its notebook.
+    fs::rename(&crate_dir, root.join("chapters/ch02-speed")).unwrap();
+    let p = check_chapters(&root);
+    assert!(
+        p.iter().any(|m| m.contains("notebooks/ch02-speed.ipynb")),
+        "{p:?}"
+    );
+}
+
+#[test]
 fn a_crate_without_a_notebook_fails() {
     let root = good_tree("nb-missing");
     fs::remove_file(root.join("notebooks/ch01-a.ipynb")).unwrap();
