@@ -257,3 +257,11 @@ fn every_number_a_sentence_quotes_is_what_its_program_prints() {
         book_tests::check_quotes(&root(), QUOTES),
     );
 }
+
+#[test]
+fn every_term_is_defined_before_it_is_used() {
+    assert_none(
+        "terms used before their definition",
+        book_tests::check_glossary(&root()),
+    );
+}
