@@ -31,6 +31,11 @@ export CARGO_TERM_COLOR=never
 # ---- the registry -----------------------------------------------------------
 registry() {
 writes  ch01-neurons/membrane.txt               -p ch01-neurons --example membrane
+writes  ch02-hebb/primer.txt                     -p ch02-hebb --example primer
+writes  ch02-hebb/by-hand.txt                    -p ch02-hebb --example by_hand
+writes  ch02-hebb/pitfalls.txt                   -p ch02-hebb --example pitfalls
+writes  ch02-hebb/cloud.txt                      -p ch02-hebb --example figures
+writes  ch02-hebb/capacity.txt                   -p ch02-hebb --example figures
 writes  ch03-perceptron/setosa.txt              -p ch03-perceptron --example numbers
 writes  ch03-perceptron/novikoff.txt            -p ch03-perceptron --example numbers
 writes  ch03-perceptron/one-vs-rest.txt         -p ch03-perceptron --example numbers
