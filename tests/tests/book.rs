@@ -520,19 +520,19 @@ const QUOTES: &[book_tests::Quote] = &[
         "ch04-backprop.md",
         r"the worst of the 54 relative errors is \\(1.8 \times 10^{-3}\\)",
         "ch04-backprop/gradient-check.txt",
-        "worst relative error 1.8e-3: layer 0",
+        "worst relative error 1.8e-3: layer 1",
     ),
     q(
         "ch04-backprop.md",
         r"a first-layer weight whose gradient is only \\(8.6 \times 10^{-4}\\)",
         "ch04-backprop/gradient-check.txt",
-        "layer 0, Weight { row: 1, col: 0 }, backprop 8.59e-4",
+        "layer 1, Weight { row: 1, col: 0 }, backprop 8.59e-4",
     ),
     q(
         "ch04-backprop.md",
         r"which are the largest, agree to about \\(10^{-5}\\)",
         "ch04-backprop/gradient-check.txt",
-        "layer 2: worst relative error 1.9e-5, largest gradient 5.88e-1",
+        "layer 3: worst relative error 1.9e-5, largest gradient 5.88e-1",
     ),
     q(
         "ch04-backprop.md",

@@ -163,7 +163,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut report = output("gradient-check");
     writeln!(
         report,
-        "seed 4: {} parameters, epsilon {}",
+        "seed 4: {} parameters, epsilon {}; layers counted from 1 at the input side, as in the figure",
         check.comparisons.len(),
         check.epsilon
     )?;
@@ -172,7 +172,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             report,
             "worst relative error {:.1e}: layer {}, {:?}, backprop {:.2e}, central difference {:.2e}",
             w.relative_error(),
-            w.layer,
+            w.layer + 1,
             w.parameter,
             w.analytic,
             w.numeric
@@ -186,7 +186,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
         writeln!(
             report,
-            "layer {l}: worst relative error {worst:.1e}, largest gradient {largest:.2e}"
+            "layer {}: worst relative error {worst:.1e}, largest gradient {largest:.2e}",
+            l + 1
         )?;
     }
     println!("wrote {}", report.save()?.display());
