@@ -7,8 +7,11 @@
 //! products of backpropagation restricted to those rows are
 //!
 //! - forward: `P = A[:, K] · W[K, :]`, the part's share of `Z = A · W`;
-//! - input gradient: `dA[:, K] = G · W[K, :]ᵀ`, then the ReLU mask;
-//! - update: `W[K, :] ← W[K, :] − lr · A[:, K]ᵀ · G`,
+//! - input gradient: `dA[:, K] = G · W[K, :]ᵀ`, times the slope of the
+//!   activation below;
+//! - update: with `D = A[:, K]ᵀ · G`, `W[K, :] ← W[K, :] − lr · D`, or with
+//!   momentum `μ`, `V ← μ·V − lr · D` then `W[K, :] ← W[K, :] + V`
+//!   (chapter 8's formula, rounded the same way),
 //!
 //! where `A` is the layer's input and `G = ∂L/∂Z` its output gradient.
 //! Each output element is accumulated in one fixed order whatever the
@@ -20,6 +23,7 @@
 //! that the memory is there.
 
 use super::simd::Lanes;
+use super::{Hidden, Output};
 
 /// How many batch rows a kernel handles at once is always a divisor of this;
 /// batches are padded with zero rows to a multiple of it.
@@ -40,9 +44,10 @@ pub(crate) trait Kernels: Lanes {
         rows: usize,
     );
 
-    /// `out[b, k] = Σ_j g[b, j] · w[k, j]` where `act[b, k] > 0`, else 0,
-    /// for `b < rows`, `k < kdim`, `j < 16·nv`. Strides: `g` and `w` rows
-    /// `16·nv`, `act` rows `act_stride`, `out` rows `out_stride`.
+    /// `out[b, k] = (Σ_j g[b, j] · w[k, j]) · f'` for `b < rows`, `k < kdim`,
+    /// `j < 16·nv`, where `f'` is the slope of the activation `f` read from
+    /// its output `act[b, k]` (see [`times_slope`]). Strides: `g` and `w`
+    /// rows `16·nv`, `act` rows `act_stride`, `out` rows `out_stride`.
     #[allow(clippy::too_many_arguments)]
     unsafe fn input_gradient(
         g: *const f32,
@@ -51,14 +56,18 @@ pub(crate) trait Kernels: Lanes {
         nv: usize,
         act: *const f32,
         act_stride: usize,
+        f: Hidden,
         out: *mut f32,
         out_stride: usize,
         rows: usize,
     );
 
-    /// `w[k, j] ← w[k, j] − lr · Σ_b a[b, k] · g[b, j]` for `k < kdim`,
-    /// `j < 16·nv`, `b < rows`. Strides: `a` rows `a_stride`, `g` and `w`
-    /// rows `16·nv`.
+    /// With `d[k, j] = Σ_b a[b, k] · g[b, j]` for `k < kdim`, `j < 16·nv`,
+    /// `b < rows`: `w ← w − lr · d`; or, when `v` is not null (a velocity
+    /// of the same shape as `w`), `v ← μ·v − lr · d` then `w ← w + v`.
+    /// Strides: `a` rows `a_stride`, `g`, `w` and `v` rows `16·nv`. Returns
+    /// whether every updated weight is finite (checked on the values as
+    /// they are stored, at the cost of one multiply-add per vector).
     #[allow(clippy::too_many_arguments)]
     unsafe fn update(
         a: *const f32,
@@ -66,10 +75,20 @@ pub(crate) trait Kernels: Lanes {
         g: *const f32,
         rows: usize,
         w: *mut f32,
+        v: *mut f32,
         kdim: usize,
         nv: usize,
-        lr: f32,
-    );
+        rate: Rate,
+    ) -> bool;
+}
+
+/// The learning rate and momentum of one step.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rate {
+    /// The learning rate `lr`.
+    pub(crate) lr: f32,
+    /// The momentum `μ` (ignored without a velocity).
+    pub(crate) mu: f32,
 }
 
 macro_rules! kernels_with_tiles {
@@ -95,12 +114,13 @@ macro_rules! kernels_with_tiles {
                 nv: usize,
                 act: *const f32,
                 act_stride: usize,
+                f: Hidden,
                 out: *mut f32,
                 out_stride: usize,
                 rows: usize,
             ) {
                 unsafe {
-                    $($gradient)*(g, w, kdim, nv, act, act_stride, out, out_stride, rows)
+                    $($gradient)*(g, w, kdim, nv, act, act_stride, f, out, out_stride, rows)
                 }
             }
             #[inline(always)]
@@ -110,11 +130,18 @@ macro_rules! kernels_with_tiles {
                 g: *const f32,
                 rows: usize,
                 w: *mut f32,
+                v: *mut f32,
                 kdim: usize,
                 nv: usize,
-                lr: f32,
-            ) {
-                unsafe { update::<Self, $ur, $uc>(a, a_stride, g, rows, w, kdim, nv, lr) }
+                rate: Rate,
+            ) -> bool {
+                unsafe {
+                    if v.is_null() {
+                        update::<Self, $ur, $uc, false>(a, a_stride, g, rows, w, v, kdim, nv, rate)
+                    } else {
+                        update::<Self, $ur, $uc, true>(a, a_stride, g, rows, w, v, kdim, nv, rate)
+                    }
+                }
             }
         }
     };
@@ -219,6 +246,7 @@ unsafe fn input_gradient_tile<V: Lanes, const R: usize, const C: usize>(
     n: usize,
     act: *const f32,
     act_stride: usize,
+    f: Hidden,
     out: *mut f32,
     out_stride: usize,
 ) {
@@ -236,8 +264,8 @@ unsafe fn input_gradient_tile<V: Lanes, const R: usize, const C: usize>(
         for (r, acc_r) in acc.iter().enumerate() {
             for (c, &v) in acc_r.iter().enumerate() {
                 let sum = V::sum_lanes(v);
-                let open = *act.add(r * act_stride + c) > 0.0;
-                *out.add(r * out_stride + c) = if open { sum } else { 0.0 };
+                let a = *act.add(r * act_stride + c);
+                *out.add(r * out_stride + c) = times_slope_scalar(f, a, sum);
             }
         }
     }
@@ -252,6 +280,7 @@ unsafe fn input_gradient<V: Lanes, const R: usize, const C: usize>(
     nv: usize,
     act: *const f32,
     act_stride: usize,
+    f: Hidden,
     out: *mut f32,
     out_stride: usize,
     rows: usize,
@@ -267,9 +296,9 @@ unsafe fn input_gradient<V: Lanes, const R: usize, const C: usize>(
                 let ab = act.add(b * act_stride + k);
                 let ob = out.add(b * out_stride + k);
                 if full {
-                    input_gradient_tile::<V, R, C>(gb, wk, n, ab, act_stride, ob, out_stride);
+                    input_gradient_tile::<V, R, C>(gb, wk, n, ab, act_stride, f, ob, out_stride);
                 } else {
-                    input_gradient_tile::<V, R, 1>(gb, wk, n, ab, act_stride, ob, out_stride);
+                    input_gradient_tile::<V, R, 1>(gb, wk, n, ab, act_stride, f, ob, out_stride);
                 }
             }
             k += if full { C } else { 1 };
@@ -280,7 +309,8 @@ unsafe fn input_gradient<V: Lanes, const R: usize, const C: usize>(
 // ANCHOR: input_gradient_wide
 /// The input gradient sixteen weight rows at a time: for each batch row, 16
 /// dot products accumulate side by side, are summed together by
-/// `sum_lanes_16`, masked by ReLU and stored as one vector. Falls back to
+/// `sum_lanes_16`, multiplied by the activation's slope and stored as one
+/// vector. Falls back to
 /// single dot products for a last block of fewer than 16 rows.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
@@ -291,6 +321,7 @@ unsafe fn input_gradient_wide<V: Lanes>(
     nv: usize,
     act: *const f32,
     act_stride: usize,
+    f: Hidden,
     out: *mut f32,
     out_stride: usize,
     rows: usize,
@@ -309,8 +340,8 @@ unsafe fn input_gradient_wide<V: Lanes>(
                         *acc_c = V::mul_add(gv, V::load(w_k.add(c * n + j)), *acc_c);
                     }
                 }
-                let mask = V::load(act.add(b * act_stride + k));
-                let sums = V::keep_where_positive(mask, V::sum_lanes_16(&acc));
+                let a = V::load(act.add(b * act_stride + k));
+                let sums = times_slope::<V>(f, a, V::sum_lanes_16(&acc));
                 V::store(out.add(b * out_stride + k), sums);
             }
         }
@@ -322,6 +353,7 @@ unsafe fn input_gradient_wide<V: Lanes>(
                     n,
                     act.add(b * act_stride + k),
                     act_stride,
+                    f,
                     out.add(b * out_stride + k),
                     out_stride,
                 );
@@ -335,17 +367,22 @@ unsafe fn input_gradient_wide<V: Lanes>(
 /// One tile of the fused update: `R` weight rows × `C` vectors of outputs.
 /// The gradient `Σ_b a[b, k] · g[b, j]` lives only in registers; it is
 /// applied to the weights as soon as it is complete, so no `dW` matrix is
-/// ever written.
+/// ever written. With momentum (`M`), the velocity `v` is updated first, by
+/// chapter 8's formula `v ← μ·v − lr·d`, then `w ← w + v`. Each new weight
+/// `w'` also goes into `check ← w'·0 + check`, which stays zero while every
+/// `w'` is finite and turns NaN for good at the first NaN or infinity.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn update_tile<V: Lanes, const R: usize, const C: usize>(
+unsafe fn update_tile<V: Lanes, const R: usize, const C: usize, const M: bool>(
     a: *const f32,
     a_stride: usize,
     g: *const f32,
     rows: usize,
     w: *mut f32,
+    v: *mut f32,
     n: usize,
-    minus_lr: V::V,
+    (lr, mu): (V::V, V::V),
+    check: &mut V::V,
 ) {
     unsafe {
         let mut acc = [[V::zero(); C]; R];
@@ -359,10 +396,21 @@ unsafe fn update_tile<V: Lanes, const R: usize, const C: usize>(
                 }
             }
         }
+        let zero = V::zero();
         for (r, acc_r) in acc.iter().enumerate() {
             for (c, &grad) in acc_r.iter().enumerate() {
                 let w_rc = w.add(r * n + 16 * c);
-                V::store(w_rc, V::mul_add(minus_lr, grad, V::load(w_rc)));
+                let step = V::mul(lr, grad);
+                let new = if M {
+                    let v_rc = v.add(r * n + 16 * c);
+                    let velocity = V::sub(V::mul(mu, V::load(v_rc)), step);
+                    V::store(v_rc, velocity);
+                    V::add(V::load(w_rc), velocity)
+                } else {
+                    V::sub(V::load(w_rc), step)
+                };
+                V::store(w_rc, new);
+                *check = V::mul_add(new, zero, *check);
             }
         }
     }
@@ -371,44 +419,121 @@ unsafe fn update_tile<V: Lanes, const R: usize, const C: usize>(
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn update<V: Lanes, const R: usize, const C: usize>(
+unsafe fn update<V: Lanes, const R: usize, const C: usize, const M: bool>(
     a: *const f32,
     a_stride: usize,
     g: *const f32,
     rows: usize,
     w: *mut f32,
+    v: *mut f32,
     kdim: usize,
     nv: usize,
-    lr: f32,
-) {
+    rate: Rate,
+) -> bool {
     let n = 16 * nv;
     unsafe {
-        let minus_lr = V::splat(-lr);
+        let lr_mu = (V::splat(rate.lr), V::splat(rate.mu));
+        let mut check = V::zero();
         let mut k = 0;
         while k < kdim {
             let full_r = k + R <= kdim;
             let mut jv = 0;
             while jv < nv {
                 let full_c = jv + C <= nv;
-                let (ak, gj, wkj) = (a.add(k), g.add(16 * jv), w.add(k * n + 16 * jv));
+                let (ak, gj) = (a.add(k), g.add(16 * jv));
+                let at = k * n + 16 * jv;
+                let (wkj, vkj) = (w.add(at), v.wrapping_add(at));
+                let c = &mut check;
                 match (full_r, full_c) {
                     (true, true) => {
-                        update_tile::<V, R, C>(ak, a_stride, gj, rows, wkj, n, minus_lr)
+                        update_tile::<V, R, C, M>(ak, a_stride, gj, rows, wkj, vkj, n, lr_mu, c)
                     }
                     (true, false) => {
-                        update_tile::<V, R, 1>(ak, a_stride, gj, rows, wkj, n, minus_lr)
+                        update_tile::<V, R, 1, M>(ak, a_stride, gj, rows, wkj, vkj, n, lr_mu, c)
                     }
                     (false, true) => {
-                        update_tile::<V, 1, C>(ak, a_stride, gj, rows, wkj, n, minus_lr)
+                        update_tile::<V, 1, C, M>(ak, a_stride, gj, rows, wkj, vkj, n, lr_mu, c)
                     }
                     (false, false) => {
-                        update_tile::<V, 1, 1>(ak, a_stride, gj, rows, wkj, n, minus_lr)
+                        update_tile::<V, 1, 1, M>(ak, a_stride, gj, rows, wkj, vkj, n, lr_mu, c)
                     }
                 }
                 jv += if full_c { C } else { 1 };
             }
             k += if full_r { R } else { 1 };
         }
+        is_zero::<V>(check)
+    }
+}
+
+/// Whether a check vector of [`update_tile`] is still all zeros (no lane
+/// met a NaN or an infinity).
+#[inline(always)]
+unsafe fn is_zero<V: Lanes>(check: V::V) -> bool {
+    let mut lanes = [0.0f32; 16];
+    // SAFETY: `lanes` holds sixteen floats.
+    unsafe { V::store(lanes.as_mut_ptr(), check) };
+    lanes.iter().all(|&x| x == 0.0)
+}
+
+/// `d · f'(z)`, given the activation's output `a = f(z)`, lane by lane, as
+/// chapter 4 computes it: ReLU's slope is 1 where `a > 0`, else 0 (and the
+/// product 0); tanh's is `1 − a²`; the sigmoid's `a·(1 − a)`; a linear
+/// layer's 1.
+#[inline(always)]
+pub(crate) unsafe fn times_slope<V: Lanes>(f: Hidden, a: V::V, d: V::V) -> V::V {
+    unsafe {
+        match f {
+            Hidden::Relu => V::keep_where_positive(a, d),
+            Hidden::Tanh => V::mul(d, V::sub(V::splat(1.0), V::mul(a, a))),
+            Hidden::Sigmoid => V::mul(d, V::mul(a, V::sub(V::splat(1.0), a))),
+            Hidden::Linear => d,
+        }
+    }
+}
+
+/// [`times_slope`] for one number, with the same roundings.
+#[inline(always)]
+fn times_slope_scalar(f: Hidden, a: f32, d: f32) -> f32 {
+    match f {
+        Hidden::Relu => {
+            if a > 0.0 {
+                d
+            } else {
+                0.0
+            }
+        }
+        Hidden::Tanh => d * (1.0 - a * a),
+        Hidden::Sigmoid => d * (a * (1.0 - a)),
+        Hidden::Linear => d,
+    }
+}
+
+/// `f(z)` lane by lane: ReLU in vectors; tanh and the sigmoid by chapter 4's
+/// scalar functions, the same on every instruction set.
+#[inline(always)]
+unsafe fn activate<V: Lanes>(f: Hidden, z: V::V) -> V::V {
+    unsafe {
+        match f {
+            Hidden::Relu => V::relu(z),
+            Hidden::Linear => z,
+            Hidden::Tanh => map_lanes::<V>(z, f32::tanh),
+            Hidden::Sigmoid => map_lanes::<V>(z, ch04_backprop::activation::sigmoid),
+        }
+    }
+}
+
+/// `f` applied to each lane of `v`.
+#[inline(always)]
+unsafe fn map_lanes<V: Lanes>(v: V::V, f: impl Fn(f32) -> f32) -> V::V {
+    let mut lanes = [0.0f32; 16];
+    // SAFETY: `lanes` holds sixteen floats.
+    unsafe {
+        V::store(lanes.as_mut_ptr(), v);
+        for x in &mut lanes {
+            *x = f(*x);
+        }
+        V::load(lanes.as_ptr())
     }
 }
 
@@ -485,15 +610,22 @@ pub(crate) unsafe fn gather_rows(
 }
 
 /// Finishes a hidden layer for some of its columns: the parts' partial sums
-/// plus the bias, through ReLU. `partials[t]` point at the first column, rows
-/// `n` floats apart; `bias` and `out` (rows `16·wv` apart) hold only these
-/// `16·wv` columns. Rows from `batch` to `rows` are zeroed.
+/// plus the bias, through the activation `f`. `partials[t]` point at the
+/// first column, rows `n` floats apart; `bias` and `out` (rows `16·wv`
+/// apart) hold only these `16·wv` columns, of which the first `real` are
+/// neurons of the layer and the others padding. The padding is set to 0,
+/// whatever `f(0)` is (the sigmoid's is ½), so that it adds nothing to the
+/// next layer and its weights there stay 0. Rows from `batch` to `rows` are
+/// zeroed.
 #[inline(always)]
-pub(crate) unsafe fn relu_of_sum<V: Lanes>(
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn activation_of_sum<V: Lanes>(
     partials: &[*const f32],
     n: usize,
     bias: *const f32,
+    f: Hidden,
     wv: usize,
+    real: usize,
     out: *mut f32,
     batch: usize,
     rows: usize,
@@ -507,7 +639,10 @@ pub(crate) unsafe fn relu_of_sum<V: Lanes>(
                     z = V::add(z, V::load(p.add(b * n + j)));
                 }
                 z = V::add(z, V::load(bias.add(j)));
-                V::store(out.add(b * width + j), V::max(z, V::zero()));
+                V::store(out.add(b * width + j), activate::<V>(f, z));
+            }
+            for c in real.min(width)..width {
+                *out.add(b * width + c) = 0.0;
             }
         }
         for b in batch..rows {
@@ -516,26 +651,41 @@ pub(crate) unsafe fn relu_of_sum<V: Lanes>(
     }
 }
 
-/// `bias[j] ← bias[j] − lr · Σ_b g[b, j]` for `16·wv` columns; `g` rows are
-/// `g_stride` apart.
+/// With `d[j] = Σ_b g[b, j]` for `16·wv` columns (`g` rows `g_stride`
+/// apart): `bias ← bias − lr · d`, or with a velocity `v` (not null),
+/// `v ← μ·v − lr · d` then `bias ← bias + v`, as in [`update_tile`]. Returns
+/// whether every new bias is finite.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn update_bias<V: Lanes>(
     g: *const f32,
     g_stride: usize,
     rows: usize,
     bias: *mut f32,
+    v: *mut f32,
     wv: usize,
-    lr: f32,
-) {
+    rate: Rate,
+) -> bool {
     unsafe {
-        let minus_lr = V::splat(-lr);
+        let (lr, mu, zero) = (V::splat(rate.lr), V::splat(rate.mu), V::zero());
+        let mut check = zero;
         for j in (0..16 * wv).step_by(16) {
             let mut sum = V::zero();
             for b in 0..rows {
                 sum = V::add(sum, V::load(g.add(b * g_stride + j)));
             }
-            V::store(bias.add(j), V::mul_add(minus_lr, sum, V::load(bias.add(j))));
+            let step = V::mul(lr, sum);
+            let new = if v.is_null() {
+                V::sub(V::load(bias.add(j)), step)
+            } else {
+                let velocity = V::sub(V::mul(mu, V::load(v.add(j))), step);
+                V::store(v.add(j), velocity);
+                V::add(V::load(bias.add(j)), velocity)
+            };
+            V::store(bias.add(j), new);
+            check = V::mul_add(new, zero, check);
         }
+        is_zero::<V>(check)
     }
 }
 
@@ -544,33 +694,53 @@ pub(crate) unsafe fn update_bias<V: Lanes>(
 pub(crate) struct BatchScore {
     /// Sum over the batch of the cross-entropy losses.
     pub(crate) loss_sum: f64,
-    /// How many samples had their label as the top score.
-    pub(crate) correct: usize,
+    /// Correct predictions: samples whose label was the top score (softmax),
+    /// or the fraction of a sample's outputs on the right side of ½
+    /// (sigmoid), summed over the samples.
+    pub(crate) correct: f64,
+    /// Sum over the samples of the mean absolute error of their outputs
+    /// (linear outputs).
+    pub(crate) abs_error_sum: f64,
 }
 
-// ANCHOR: softmax_ce
-/// The output layer in one pass per sample: logits `z = Σ partials + bias`,
-/// softmax, cross-entropy against the label, and the gradient
-/// `g = (softmax(z) − onehot(label)) / B` written straight into `g`.
-/// `z` and `g` have rows of `n` floats; only the first `classes` columns are
-/// real, the others (and rows past the batch, up to `rows`) get gradient 0.
+/// The targets of a batch, as gathered by each part.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BatchTargets<'a> {
+    /// One class label per sample.
+    Labels(&'a [u8]),
+    /// `n_out` real values per sample, row after row.
+    Values(&'a [f32]),
+}
+
+// ANCHOR: output_loss
+/// The output layer in one pass per sample: `z = Σ partials + bias`, the
+/// output activation, the loss against the targets, and the gradient of
+/// the batch's mean loss with respect to `z`, written straight into `g`:
+///
+/// - softmax with cross-entropy on labels: `(softmax(z) − onehot(y)) / B`;
+/// - sigmoid with binary cross-entropy on values: `(σ(z) − y) / (B·k)`;
+/// - linear with mean squared error on values: `2·(z − y) / (B·k)`,
+///
+/// for `B` samples of `k` outputs. `z` and `g` have rows of `n` floats;
+/// only the first `k` columns are real, the others (and rows past the
+/// batch, up to `rows`) get gradient 0.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn softmax_cross_entropy<V: Lanes>(
+pub(crate) unsafe fn output_loss<V: Lanes>(
+    output: Output,
     partials: &[*const f32],
     bias: *const f32,
     n: usize,
-    classes: usize,
-    labels: &[u8],
+    k: usize,
+    targets: BatchTargets<'_>,
+    batch: usize,
     z: *mut f32,
     g: *mut f32,
     rows: usize,
 ) -> BatchScore {
     let mut score = BatchScore::default();
-    let batch = labels.len();
-    let batch_size = batch as f32;
     unsafe {
-        for (b, &label) in labels.iter().enumerate() {
+        for b in 0..batch {
             let (z_b, g_b) = (z.add(b * n), g.add(b * n));
             for j in (0..n).step_by(16) {
                 let mut s = V::load(partials[0].add(b * n + j));
@@ -579,30 +749,21 @@ pub(crate) unsafe fn softmax_cross_entropy<V: Lanes>(
                 }
                 V::store(z_b.add(j), V::add(s, V::load(bias.add(j))));
             }
-            let z_b = std::slice::from_raw_parts(z_b, classes);
-            let (mut top, mut max) = (0, z_b[0]);
-            for (j, &v) in z_b.iter().enumerate() {
-                if v > max {
-                    (top, max) = (j, v);
+            let z_b = std::slice::from_raw_parts(z_b, k);
+            let g_b = std::slice::from_raw_parts_mut(g_b, n);
+            match (output, targets) {
+                (Output::SoftmaxCrossEntropy, BatchTargets::Labels(labels)) => {
+                    softmax_cross_entropy(z_b, labels[b], batch, g_b, &mut score)
                 }
+                (_, BatchTargets::Values(values)) => {
+                    let y = &values[b * k..(b + 1) * k];
+                    elementwise_loss(output, z_b, y, batch, g_b, &mut score)
+                }
+                // `FastMlp` pairs softmax with labels and the others with
+                // values before any task starts.
+                _ => unreachable!("targets of the wrong kind for the output"),
             }
-            let mut total = 0.0f32;
-            for (j, &v) in z_b.iter().enumerate() {
-                let e = (v - max).exp();
-                *g_b.add(j) = e;
-                total += e;
-            }
-            let y = usize::from(label);
-            for j in 0..classes {
-                let p = *g_b.add(j) / total;
-                let target = if j == y { 1.0 } else { 0.0 };
-                *g_b.add(j) = (p - target) / batch_size;
-            }
-            for j in classes..n {
-                *g_b.add(j) = 0.0;
-            }
-            score.loss_sum += f64::from(total.ln() - (z_b[y] - max));
-            score.correct += usize::from(top == y);
+            g_b[k..].fill(0.0);
         }
         for b in batch..rows {
             std::ptr::write_bytes(g.add(b * n), 0, n);
@@ -610,7 +771,79 @@ pub(crate) unsafe fn softmax_cross_entropy<V: Lanes>(
     }
     score
 }
+// ANCHOR_END: output_loss
+
+// ANCHOR: softmax_ce
+/// Softmax, cross-entropy against `label` and the gradient
+/// `(softmax(z) − onehot(label)) / batch` of one sample.
+#[inline(always)]
+fn softmax_cross_entropy(
+    z: &[f32],
+    label: u8,
+    batch: usize,
+    g: &mut [f32],
+    score: &mut BatchScore,
+) {
+    let (mut top, mut max) = (0, z[0]);
+    for (j, &v) in z.iter().enumerate() {
+        if v > max {
+            (top, max) = (j, v);
+        }
+    }
+    let mut total = 0.0f32;
+    for (g, &v) in g.iter_mut().zip(z) {
+        *g = (v - max).exp();
+        total += *g;
+    }
+    let y = usize::from(label);
+    for (j, g) in g.iter_mut().take(z.len()).enumerate() {
+        let p = *g / total;
+        let target = if j == y { 1.0 } else { 0.0 };
+        *g = (p - target) / batch as f32;
+    }
+    score.loss_sum += f64::from(total.ln() - (z[y] - max));
+    score.correct += f64::from(u8::from(top == y));
+}
 // ANCHOR_END: softmax_ce
+
+/// The sigmoid with binary cross-entropy, or the linear output with squared
+/// error, of one sample with `k` outputs `z` and targets `y`; the sample's
+/// loss is the mean over its outputs.
+#[inline(always)]
+fn elementwise_loss(
+    output: Output,
+    z: &[f32],
+    y: &[f32],
+    batch: usize,
+    g: &mut [f32],
+    score: &mut BatchScore,
+) {
+    let k = z.len();
+    let entries = (batch * k) as f32;
+    let (mut loss, mut other) = (0.0f64, 0.0f64);
+    for j in 0..k {
+        let (z, y) = (z[j], y[j]);
+        if output == Output::SigmoidBinaryCrossEntropy {
+            // −y·ln σ(z) − (1 − y)·ln(1 − σ(z)), written so that it never
+            // overflows: max(z, 0) − z·y + ln(1 + e^(−|z|)).
+            let p = ch04_backprop::activation::sigmoid(z);
+            loss += f64::from(z.max(0.0) - z * y + (-z.abs()).exp().ln_1p());
+            other += f64::from(u8::from((p > 0.5) == (y > 0.5)));
+            g[j] = (p - y) / entries;
+        } else {
+            let e = z - y;
+            loss += f64::from(e * e);
+            other += f64::from(e.abs());
+            g[j] = 2.0 * e / entries;
+        }
+    }
+    score.loss_sum += loss / k as f64;
+    if output == Output::SigmoidBinaryCrossEntropy {
+        score.correct += other / k as f64;
+    } else {
+        score.abs_error_sum += other / k as f64;
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,9 +5,9 @@ use std::ops::Range;
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
-use super::PARTS;
 use super::kernels::{BatchScore, ROW_PAD};
 use super::team::Buffer;
+use super::{Hidden, Model, Output, PARTS};
 
 /// Sizes and cuts, fixed when the trainer is built.
 #[derive(Clone, Debug)]
@@ -27,10 +27,16 @@ pub(crate) struct Plan {
     /// `batch` rounded up to a multiple of [`ROW_PAD`]; the extra rows are
     /// zero.
     pub(crate) padded_batch: usize,
+    /// The activation of each hidden layer.
+    pub(crate) hidden: Vec<Hidden>,
+    /// The output layer and its loss.
+    pub(crate) output: Output,
+    /// The momentum `μ`; 0 for plain SGD, which keeps no velocities.
+    pub(crate) momentum: f32,
 }
 
 impl Plan {
-    pub(crate) fn new(sizes: Vec<usize>, batch: usize) -> Plan {
+    pub(crate) fn new(sizes: Vec<usize>, batch: usize, model: &Model) -> Plan {
         let widths: Vec<usize> = sizes[1..].iter().map(|n| n.next_multiple_of(16)).collect();
         let cut = |n: usize, unit: usize| -> [Range<usize>; PARTS] {
             std::array::from_fn(|t| (t * n / PARTS) * unit..((t + 1) * n / PARTS) * unit)
@@ -47,7 +53,15 @@ impl Plan {
             rows,
             batch,
             padded_batch: batch.next_multiple_of(ROW_PAD),
+            hidden: model.hidden.clone(),
+            output: model.output,
+            momentum: model.momentum,
         }
+    }
+
+    /// Whether the optimiser keeps velocities.
+    pub(crate) fn has_momentum(&self) -> bool {
+        self.momentum != 0.0
     }
 
     /// The number of dense layers.
@@ -55,7 +69,7 @@ impl Plan {
         self.widths.len()
     }
 
-    /// The number of classes (outputs of the last layer).
+    /// The number of outputs of the last layer (classes, for softmax).
     pub(crate) fn classes(&self) -> usize {
         self.sizes[self.layers()]
     }
@@ -84,8 +98,21 @@ pub(crate) struct Part {
     /// Output logits and output gradient, `padded_batch × widths[last]`.
     pub(crate) logits: Buffer,
     pub(crate) output_grad: Buffer,
-    /// The labels of the current batch.
+    /// With momentum: the velocities of `weights`, `hidden_bias` and
+    /// `output_bias`, laid out like them; empty without.
+    pub(crate) velocity: Vec<Buffer>,
+    pub(crate) hidden_bias_velocity: Vec<Buffer>,
+    pub(crate) output_bias_velocity: Buffer,
+    /// The number of samples in the current batch.
+    pub(crate) batch_len: usize,
+    /// The labels of the current batch (softmax output).
     pub(crate) labels: Vec<u8>,
+    /// The target values of the current batch, `classes()` per sample
+    /// (sigmoid and linear outputs).
+    pub(crate) targets: Vec<f32>,
+    /// Whether every weight and bias this part updated in the current task
+    /// stayed finite.
+    pub(crate) finite: bool,
     /// Loss and accuracy so far in this task.
     pub(crate) score: BatchScore,
     /// For the first part of each thread: seconds of work and of waiting in
@@ -101,7 +128,7 @@ impl Part {
         layers: &[(ArrayView2<'_, f32>, ArrayView1<'_, f32>)],
     ) -> Part {
         let last = plan.layers() - 1;
-        let weights = layers
+        let weights: Vec<Buffer> = layers
             .iter()
             .enumerate()
             .map(|(l, (w, _))| {
@@ -116,7 +143,7 @@ impl Part {
                 buf
             })
             .collect();
-        let hidden_bias = layers[..last]
+        let hidden_bias: Vec<Buffer> = layers[..last]
             .iter()
             .enumerate()
             .map(|(l, (_, b))| {
@@ -135,8 +162,21 @@ impl Part {
         }
         let x_stride = plan.rows[0][index].len().next_multiple_of(16);
         let rows = plan.padded_batch;
+        let momentum = plan.has_momentum();
+        let like = |b: &Buffer| Buffer::zeros(if momentum { b.len() } else { 0 });
         Part {
             index,
+            velocity: if momentum {
+                weights.iter().map(like).collect()
+            } else {
+                Vec::new()
+            },
+            hidden_bias_velocity: if momentum {
+                hidden_bias.iter().map(like).collect()
+            } else {
+                Vec::new()
+            },
+            output_bias_velocity: like(&output_bias),
             weights,
             hidden_bias,
             output_bias,
@@ -147,16 +187,95 @@ impl Part {
                 .collect(),
             logits: Buffer::zeros(rows * plan.widths[last]),
             output_grad: Buffer::zeros(rows * plan.widths[last]),
+            batch_len: 0,
             labels: Vec::with_capacity(plan.batch),
+            targets: Vec::with_capacity(plan.batch * plan.classes()),
+            finite: true,
             score: BatchScore::default(),
             profile: vec![[0.0; 2]; 2 * plan.layers()],
         }
     }
 }
 
-/// Puts the parts' rows and columns back together into whole layers.
+/// Which of a part's buffers [`assemble`] and [`scatter`] read or write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Which {
+    /// The weights and biases.
+    Parameters,
+    /// Their velocities (momentum only).
+    Velocities,
+}
+
+impl Part {
+    /// The part's weights of layer `l` (or their velocities).
+    fn weights_of(&self, which: Which, l: usize) -> &Buffer {
+        match which {
+            Which::Parameters => &self.weights[l],
+            Which::Velocities => &self.velocity[l],
+        }
+    }
+
+    fn hidden_bias_of(&self, which: Which, l: usize) -> &Buffer {
+        match which {
+            Which::Parameters => &self.hidden_bias[l],
+            Which::Velocities => &self.hidden_bias_velocity[l],
+        }
+    }
+
+    fn output_bias_of(&self, which: Which) -> &Buffer {
+        match which {
+            Which::Parameters => &self.output_bias,
+            Which::Velocities => &self.output_bias_velocity,
+        }
+    }
+
+    /// Writes whole layers (weights or velocities, by `which`) into this
+    /// part's rows and columns; the shapes were checked by the caller.
+    pub(crate) fn scatter(
+        &mut self,
+        plan: &Plan,
+        which: Which,
+        layers: &[(ArrayView2<'_, f32>, ArrayView1<'_, f32>)],
+    ) {
+        let last = plan.layers() - 1;
+        for (l, (w, b)) in layers.iter().enumerate() {
+            let (rows, width) = (plan.rows[l][self.index].clone(), plan.widths[l]);
+            let dst = match which {
+                Which::Parameters => self.weights[l].as_mut_slice(),
+                Which::Velocities => self.velocity[l].as_mut_slice(),
+            };
+            for (r, k) in rows.enumerate().filter(|&(_, k)| k < w.nrows()) {
+                for (j, &v) in w.row(k).iter().enumerate() {
+                    dst[r * width + j] = v;
+                }
+            }
+            if l < last {
+                let cols = plan.rows[l + 1][self.index].clone();
+                let dst = match which {
+                    Which::Parameters => self.hidden_bias[l].as_mut_slice(),
+                    Which::Velocities => self.hidden_bias_velocity[l].as_mut_slice(),
+                };
+                for (c, j) in cols.enumerate().filter(|&(_, j)| j < b.len()) {
+                    dst[c] = b[j];
+                }
+            } else {
+                let dst = match which {
+                    Which::Parameters => self.output_bias.as_mut_slice(),
+                    Which::Velocities => self.output_bias_velocity.as_mut_slice(),
+                };
+                for (d, &v) in dst.iter_mut().zip(b) {
+                    *d = v;
+                }
+            }
+        }
+    }
+}
+
+/// Puts the parts' rows and columns back together into whole layers: the
+/// weights and biases, or their velocities.
 pub(crate) fn assemble<'a>(
     plan: &Plan,
+    which: Which,
     parts: impl Iterator<Item = &'a Part> + Clone,
 ) -> Vec<(Array2<f32>, Array1<f32>)> {
     (0..plan.layers())
@@ -166,19 +285,20 @@ pub(crate) fn assemble<'a>(
             let mut b = Array1::zeros(n_out);
             for part in parts.clone() {
                 let rows = &plan.rows[l][part.index];
-                let mine = part.weights[l].as_slice();
+                let mine = part.weights_of(which, l).as_slice();
                 for (r, k) in rows.clone().enumerate().filter(|&(_, k)| k < n_in) {
                     let row = &mine[r * width..r * width + n_out];
                     w.row_mut(k).assign(&ArrayView1::from(row));
                 }
                 if l + 1 < plan.layers() {
                     let cols = &plan.rows[l + 1][part.index];
-                    let mine = part.hidden_bias[l].as_slice();
+                    let mine = part.hidden_bias_of(which, l).as_slice();
                     for (c, j) in cols.clone().enumerate().filter(|&(_, j)| j < n_out) {
                         b[j] = mine[c];
                     }
                 } else if part.index == 0 {
-                    b.assign(&ArrayView1::from(&part.output_bias.as_slice()[..n_out]));
+                    let mine = part.output_bias_of(which).as_slice();
+                    b.assign(&ArrayView1::from(&mine[..n_out]));
                 }
             }
             (w, b)

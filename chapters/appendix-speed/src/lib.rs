@@ -6,12 +6,15 @@
 //! The chapters train with clear code: a `Dense` layer computes `X · W + b`
 //! with `ndarray`, backpropagation allocates its gradients, the optimiser
 //! subtracts them. That is the right code to read. This crate computes
-//! *the same mathematics* for one family of models (stacks of dense layers
-//! with ReLU hidden layers, a softmax output, sparse categorical
-//! cross-entropy and plain SGD) as fast as two CPU cores allow. It knows
-//! nothing of chapter 8's `Sequential`: a model is handed to it as a list of
-//! weight matrices and biases ([`FastMlp::from_parameters`]), and chapter 9
-//! adapts a `Sequential` model to it behind `fit`. The appendix "How fast is
+//! *the same mathematics* for every stack of dense layers the book trains
+//! (see [`Model`]: hidden layers with ReLU, tanh, the sigmoid or no
+//! activation; a softmax output with cross-entropy on class labels, a
+//! sigmoid output with binary cross-entropy, or a linear output with the
+//! mean squared error; SGD with or without momentum) as fast as two CPU
+//! cores allow. It knows nothing of chapter 8's `Sequential`: a model is
+//! handed to it as a [`Model`] and a list of weight matrices and biases
+//! ([`FastMlp::new`]), and chapter 9 adapts a `Sequential` model to it
+//! behind `fit`. The appendix "How fast is
 //! it?" tells the story; in short:
 //!
 //! - every weight matrix is cut by rows (by the layer's inputs) into
@@ -21,10 +24,11 @@
 //! - a step is a few phases separated by a spinning barrier; the threads
 //!   exchange only partial sums of each product and the gradient flowing
 //!   into each hidden layer;
-//! - bias and ReLU are applied while the partial sums are combined; softmax,
-//!   loss and output gradient are one pass; the weight gradient never exists
-//!   as a matrix: each tile of it is subtracted from the weights as soon as
-//!   it is summed;
+//! - bias and activation are applied while the partial sums are combined;
+//!   output activation, loss and output gradient are one pass; the weight
+//!   gradient never exists as a matrix: each tile of it is applied to the
+//!   weights (and velocities) as soon as it is summed, and every new weight
+//!   is checked to be finite on its way to memory;
 //! - a batch is gathered from the `u8` images straight into the first
 //!   layer's input, so the data set is never copied or converted to `f32`;
 //! - the kernels are written once over sixteen `f32` lanes and compiled for
@@ -55,8 +59,8 @@ use ch04_backprop::NetError;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
 use kernels::BatchScore;
-use layout::{Exchange, Part, Plan, assemble};
-use step::{Shared, Source, Task};
+use layout::{Exchange, Part, Plan, Which, assemble};
+use step::{Shared, Source, TargetSource, Task};
 pub use team::Wait;
 use team::{Mailbox, SpinBarrier};
 
@@ -135,6 +139,95 @@ impl Isa {
     }
 }
 
+/// The activation of a hidden layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hidden {
+    /// `max(0, z)`, written as chapter 4 writes it (a NaN stays NaN).
+    Relu,
+    /// The hyperbolic tangent.
+    Tanh,
+    /// The logistic sigmoid of chapter 4.
+    Sigmoid,
+    /// No activation: `f(z) = z`.
+    Linear,
+}
+
+impl Hidden {
+    /// Every hidden activation.
+    pub const ALL: [Hidden; 4] = [Hidden::Relu, Hidden::Tanh, Hidden::Sigmoid, Hidden::Linear];
+}
+
+/// The output layer's activation and the loss it is trained on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// Softmax with (sparse categorical) cross-entropy, on class labels.
+    SoftmaxCrossEntropy,
+    /// The sigmoid of each output with binary cross-entropy, on real targets
+    /// (usually 0 or 1).
+    SigmoidBinaryCrossEntropy,
+    /// No activation, with the mean squared error, on real targets.
+    LinearMse,
+}
+
+impl Output {
+    /// Every output.
+    pub const ALL: [Output; 3] = [
+        Output::SoftmaxCrossEntropy,
+        Output::SigmoidBinaryCrossEntropy,
+        Output::LinearMse,
+    ];
+
+    /// Whether the output learns from class labels (else from real values).
+    pub fn takes_labels(self) -> bool {
+        self == Output::SoftmaxCrossEntropy
+    }
+}
+
+/// What the engine trains, besides the weights: the activations, the loss,
+/// and the optimiser's momentum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// The activation after each layer but the last.
+    pub hidden: Vec<Hidden>,
+    /// The last layer's activation and loss.
+    pub output: Output,
+    /// Chapter 8's momentum `μ`, `0 ≤ μ < 1`: the optimiser keeps a velocity
+    /// `v ← μ·v − η·g` per parameter and steps `θ ← θ + v`. With 0 it is
+    /// plain SGD and keeps no velocities.
+    pub momentum: f32,
+}
+
+impl Model {
+    /// The book's classifier with `hidden_layers` ReLU layers: softmax,
+    /// cross-entropy, plain SGD.
+    pub fn relu_softmax(hidden_layers: usize) -> Model {
+        Model {
+            hidden: vec![Hidden::Relu; hidden_layers],
+            output: Output::SoftmaxCrossEntropy,
+            momentum: 0.0,
+        }
+    }
+}
+
+/// The inputs of a data set, one sample per row.
+#[derive(Clone, Copy, Debug)]
+pub enum Inputs<'a> {
+    /// Bytes 0–255 (images); the network sees them divided by 255.
+    Bytes(ArrayView2<'a, u8>),
+    /// Real values, used as they are.
+    Floats(ArrayView2<'a, f32>),
+}
+
+/// The targets of a data set, one per sample.
+#[derive(Clone, Copy, Debug)]
+pub enum Targets<'a> {
+    /// A class label per sample ([`Output::SoftmaxCrossEntropy`]).
+    Labels(&'a [u8]),
+    /// A row of as many real values as the model has outputs (the other
+    /// outputs).
+    Values(ArrayView2<'a, f32>),
+}
+
 /// How the fast trainer runs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FastConfig {
@@ -166,23 +259,41 @@ impl Default for FastConfig {
 /// What a stretch of training measured, as Keras reports it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrainStats {
-    /// Mean cross-entropy over the samples, each taken with the weights as
-    /// they were when its batch was processed (before its step).
+    /// Mean loss over the samples, each taken with the weights as they were
+    /// when its batch was processed (before its step).
     pub loss: f32,
-    /// Fraction of the samples whose top score was their label, in the same
-    /// sense.
+    /// For a softmax output, the fraction of the samples whose top score
+    /// was their label; for a sigmoid output, the fraction of outputs on
+    /// the same side of ½ as their target; in the same sense. NaN for a
+    /// linear output, which has no accuracy.
     pub accuracy: f32,
+    /// For a linear output, the mean absolute error, in the same sense. NaN
+    /// for the other outputs.
+    pub mae: f32,
     /// How many samples were visited.
     pub samples: usize,
+    /// Whether every weight and bias stayed finite (no NaN, no infinity)
+    /// after every step: checked while the steps wrote them, at almost no
+    /// cost. Once a weight is not finite it stays so.
+    pub weights_finite: bool,
 }
 
 impl TrainStats {
-    fn from_score(score: BatchScore, samples: usize) -> TrainStats {
+    fn from_score(score: BatchScore, samples: usize, output: Output, finite: bool) -> TrainStats {
         let n = samples.max(1) as f64;
+        let mean = |sum: f64| (sum / n) as f32;
         TrainStats {
-            loss: (score.loss_sum / n) as f32,
-            accuracy: (score.correct as f64 / n) as f32,
+            loss: mean(score.loss_sum),
+            accuracy: match output {
+                Output::LinearMse => f32::NAN,
+                _ => mean(score.correct),
+            },
+            mae: match output {
+                Output::LinearMse => mean(score.abs_error_sum),
+                _ => f32::NAN,
+            },
             samples,
+            weights_finite: finite,
         }
     }
 }
@@ -202,7 +313,7 @@ pub struct PhaseTime {
 /// parameters back.
 ///
 /// ```
-/// use appendix_speed::{FastConfig, FastMlp};
+/// use appendix_speed::{FastConfig, FastMlp, Hidden, Inputs, Model, Output, Targets};
 /// use ndarray::{Array1, Array2};
 ///
 /// // A 4-3-2 network: ReLU hidden layer, softmax output.
@@ -217,8 +328,19 @@ pub struct PhaseTime {
 /// let order: Vec<usize> = (0..6).collect();
 /// let stats = net.train_epoch(images.view(), &labels, &order, 0.01)?;
 /// assert_eq!(stats.samples, 6);
+/// assert!(stats.weights_finite);
 /// let trained = net.parameters();
 /// assert_eq!(trained[0].0.dim(), (4, 3));
+///
+/// // The same shape as a regressor: tanh, linear output, squared error,
+/// // momentum 0.9, and a learning rate for each of the three batches of 2.
+/// let model = Model { hidden: vec![Hidden::Tanh], output: Output::LinearMse, momentum: 0.9 };
+/// let config = FastConfig { batch_size: 2, ..FastConfig::default() };
+/// let mut reg = FastMlp::new(&model, &layers, config)?;
+/// let x = images.mapv(|p| f32::from(p) / 255.0);
+/// let y = Array2::from_shape_fn((6, 2), |(i, j)| (i + j) as f32 / 10.0);
+/// let stats = reg.train(Inputs::Floats(x.view()), Targets::Values(y.view()), &order, &[0.1, 0.05, 0.01])?;
+/// assert!(stats.mae.is_finite() && stats.accuracy.is_nan());
 /// # Ok::<(), ch04_backprop::NetError>(())
 /// ```
 pub struct FastMlp {
@@ -226,30 +348,44 @@ pub struct FastMlp {
     mailbox: Arc<Mailbox<Option<Task>>>,
     helper: Option<JoinHandle<()>>,
     config: FastConfig,
+    model: Model,
     /// `0, 1, …, batch_size − 1`: the order of the rows of one batch.
-    identity: Vec<usize>,
+    identity: Arc<[usize]>,
 }
 
 impl fmt::Debug for FastMlp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FastMlp")
             .field("sizes", &self.shared.plan.sizes)
+            .field("model", &self.model)
             .field("config", &self.config)
             .finish()
     }
 }
 
 impl FastMlp {
-    /// A trainer for the dense layers `layers`, each given as its weights
-    /// (inputs × outputs, as `ch04_backprop::Dense` stores them) and bias.
-    /// Every layer but the last is followed by ReLU; the last layer's outputs
-    /// are logits for softmax with sparse categorical cross-entropy.
+    /// A trainer for the book's classifier: every layer but the last is
+    /// followed by ReLU, the last layer's outputs are logits for softmax
+    /// with sparse categorical cross-entropy, and the optimiser is plain
+    /// SGD ([`Model::relu_softmax`]). See [`FastMlp::new`].
     pub fn from_parameters(
         layers: &[(ArrayView2<'_, f32>, ArrayView1<'_, f32>)],
         config: FastConfig,
     ) -> Result<FastMlp, NetError> {
-        let sizes = check_model(layers, &config)?;
-        let plan = Plan::new(sizes, config.batch_size);
+        let model = Model::relu_softmax(layers.len().saturating_sub(1));
+        FastMlp::new(&model, layers, config)
+    }
+
+    /// A trainer for `model` with the dense layers `layers`, each given as
+    /// its weights (inputs × outputs, as `ch04_backprop::Dense` stores them)
+    /// and bias. Velocities start at zero (see [`FastMlp::set_velocities`]).
+    pub fn new(
+        model: &Model,
+        layers: &[(ArrayView2<'_, f32>, ArrayView1<'_, f32>)],
+        config: FastConfig,
+    ) -> Result<FastMlp, NetError> {
+        let sizes = check_model(model, layers, &config)?;
+        let plan = Plan::new(sizes, config.batch_size, model);
         let parts = (0..PARTS)
             .map(|t| UnsafeCell::new(Part::new(&plan, t, layers)))
             .collect();
@@ -284,6 +420,7 @@ impl FastMlp {
             helper,
             identity: (0..config.batch_size).collect(),
             config,
+            model: model.clone(),
         })
     }
 
@@ -297,18 +434,85 @@ impl FastMlp {
         &self.config
     }
 
-    /// The current weights (inputs × outputs) and biases of every layer.
+    /// The activations, loss and momentum the trainer trains with.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The current weights (inputs × outputs) and biases of every layer, at
+    /// any time between two training calls (for a checkpoint, say).
     pub fn parameters(&self) -> Vec<(Array2<f32>, Array1<f32>)> {
         // SAFETY: tasks run only inside `&mut self` methods, which wait for
         // the helper to finish, even when they unwind; none is running now.
         let parts = (0..PARTS).map(|t| unsafe { self.shared.part(t) });
-        assemble(&self.shared.plan, parts)
+        assemble(&self.shared.plan, Which::Parameters, parts)
+    }
+
+    /// The optimiser's current velocities, shaped like the parameters: all
+    /// zero without momentum.
+    pub fn velocities(&self) -> Vec<(Array2<f32>, Array1<f32>)> {
+        let plan = &self.shared.plan;
+        if !plan.has_momentum() {
+            let shape = |l: usize| (plan.sizes[l], plan.sizes[l + 1]);
+            return (0..plan.layers())
+                .map(|l| (Array2::zeros(shape(l)), Array1::zeros(shape(l).1)))
+                .collect();
+        }
+        // SAFETY: no task is running (see `parameters`).
+        let parts = (0..PARTS).map(|t| unsafe { self.shared.part(t) });
+        assemble(plan, Which::Velocities, parts)
+    }
+
+    /// Replaces the optimiser's velocities (to carry momentum over from
+    /// another trainer); they must have the parameters' shapes. Without
+    /// momentum, only zeros are accepted.
+    pub fn set_velocities(
+        &mut self,
+        velocities: &[(ArrayView2<'_, f32>, ArrayView1<'_, f32>)],
+    ) -> Result<(), NetError> {
+        self.check_sound()?;
+        let plan = &self.shared.plan;
+        if velocities.len() != plan.layers() {
+            return Err(NetError::shape(
+                "the velocities (one pair per layer)",
+                &[plan.layers()],
+                &[velocities.len()],
+            ));
+        }
+        for (l, (v, b)) in velocities.iter().enumerate() {
+            let (n_in, n_out) = (plan.sizes[l], plan.sizes[l + 1]);
+            if v.dim() != (n_in, n_out) || b.len() != n_out {
+                return Err(NetError::shape(
+                    format!("the velocities of layer {}", l + 1),
+                    &[n_in, n_out, n_out],
+                    &[v.nrows(), v.ncols(), b.len()],
+                ));
+            }
+        }
+        if !plan.has_momentum() {
+            let zero = velocities
+                .iter()
+                .all(|(v, b)| v.iter().chain(b).all(|&x| x == 0.0));
+            return match zero {
+                true => Ok(()),
+                false => Err(NetError::InvalidArgument(
+                    "plain SGD keeps no velocities: build the trainer with momentum".into(),
+                )),
+            };
+        }
+        for t in 0..PARTS {
+            let plan = &self.shared.plan;
+            // SAFETY: no task is running, and `&mut self` is exclusive, so
+            // no other reference to the part exists.
+            let part = unsafe { &mut *self.shared.parts[t].get() };
+            part.scatter(plan, Which::Velocities, velocities);
+        }
+        Ok(())
     }
 
     /// Where thread `thread`'s time went (0 is the calling thread, 1 the
-    /// helper) during the last call of [`FastMlp::train_epoch`] or
-    /// [`FastMlp::train_batch`], phase by phase; `None` for a thread the
-    /// trainer does not have.
+    /// helper) during the last training call, phase by phase; `None` for a
+    /// thread the trainer does not have.
     pub fn profile(&self, thread: usize) -> Option<Vec<PhaseTime>> {
         if thread >= self.config.threads {
             return None;
@@ -324,7 +528,7 @@ impl FastMlp {
                 phase: match p {
                     0 => "gather, layer 1 forward".to_string(),
                     p if p < layers => format!("layer {} forward", p + 1),
-                    p if p == layers => format!("softmax, layer {layers} backward"),
+                    p if p == layers => format!("loss, layer {layers} backward"),
                     p => format!("layer {} backward", 2 * layers - p),
                 },
                 work,
@@ -346,33 +550,100 @@ impl FastMlp {
         order: &[usize],
         learning_rate: f32,
     ) -> Result<TrainStats, NetError> {
-        self.check_sound()?;
-        self.check_data(images.dim(), labels, order, learning_rate)?;
-        let images = images.as_standard_layout();
-        let pixels = images.as_slice().ok_or_else(|| {
-            NetError::InvalidArgument("the images could not be laid out by rows".into())
-        })?;
-        let score = self.run(Task {
-            source: Source::Pixels(pixels.as_ptr()),
-            labels: labels.as_ptr(),
-            order: order.as_ptr(),
-            order_len: order.len(),
-            lr: learning_rate,
-        });
-        Ok(TrainStats::from_score(score, order.len()))
+        let (inputs, targets) = (Inputs::Bytes(images), Targets::Labels(labels));
+        self.train(inputs, targets, order, &[learning_rate])
     }
     // ANCHOR_END: train_epoch
 
+    /// Steps of SGD over the samples `order` (indices into the rows of
+    /// `inputs` and `targets`), in that order, in batches of
+    /// `config.batch_size`. `rates` holds one learning rate for every step,
+    /// or a single one for all: a schedule, or the growing rates of a
+    /// learning-rate finder, changes the rate between batches at no cost.
+    pub fn train(
+        &mut self,
+        inputs: Inputs<'_>,
+        targets: Targets<'_>,
+        order: &[usize],
+        rates: &[f32],
+    ) -> Result<TrainStats, NetError> {
+        self.check_sound()?;
+        let batches = order.len().div_ceil(self.config.batch_size);
+        if rates.len() != 1 && rates.len() != batches {
+            return Err(NetError::InvalidArgument(format!(
+                "{} learning rates for {batches} batches: give one, or one per batch",
+                rates.len()
+            )));
+        }
+        let n = match inputs {
+            Inputs::Bytes(x) => x.dim(),
+            Inputs::Floats(x) => x.dim(),
+        };
+        self.check_data(n, targets, order, rates)?;
+        let bytes;
+        let floats;
+        let source = match inputs {
+            Inputs::Bytes(x) => {
+                bytes = x.as_standard_layout();
+                Source::Pixels(laid_out(&bytes, "images")?.as_ptr())
+            }
+            Inputs::Floats(x) => {
+                floats = x.as_standard_layout();
+                let values = laid_out(&floats, "inputs")?;
+                Source::Rows {
+                    x: values.as_ptr(),
+                    stride: n.1,
+                }
+            }
+        };
+        let values;
+        let targets = match targets {
+            Targets::Labels(labels) => TargetSource::Labels(labels.as_ptr()),
+            Targets::Values(y) => {
+                values = y.as_standard_layout();
+                TargetSource::Values {
+                    y: laid_out(&values, "targets")?.as_ptr(),
+                    stride: y.ncols(),
+                }
+            }
+        };
+        let (score, finite) = self.run(Task {
+            source,
+            targets,
+            order: order.as_ptr(),
+            order_len: order.len(),
+            rates: rates.as_ptr(),
+            rates_len: rates.len(),
+        });
+        Ok(TrainStats::from_score(
+            score,
+            order.len(),
+            self.model.output,
+            finite,
+        ))
+    }
+
     /// One step of SGD on a batch of samples already scaled to `f32`, one
-    /// per row of `x` (at most `config.batch_size` rows). This is how
-    /// chapter 9's `fit` uses the trainer.
+    /// per row of `x` (at most `config.batch_size` rows), with class labels.
     pub fn train_batch(
         &mut self,
         x: ArrayView2<'_, f32>,
         labels: &[u8],
         learning_rate: f32,
     ) -> Result<TrainStats, NetError> {
-        self.check_sound()?;
+        self.train_batch_on(x, Targets::Labels(labels), learning_rate)
+    }
+
+    /// One step of SGD on a batch: the samples `x`, one per row (at most
+    /// `config.batch_size` rows), and their targets. This is how chapter
+    /// 9's `fit` uses the trainer; the learning rate may change from one
+    /// call to the next.
+    pub fn train_batch_on(
+        &mut self,
+        x: ArrayView2<'_, f32>,
+        targets: Targets<'_>,
+        learning_rate: f32,
+    ) -> Result<TrainStats, NetError> {
         let rows = x.nrows();
         if rows == 0 {
             return Err(NetError::EmptyBatch);
@@ -383,30 +654,21 @@ impl FastMlp {
                 self.config.batch_size
             )));
         }
-        let order = &self.identity[..rows];
-        self.check_data(x.dim(), labels, order, learning_rate)?;
-        let x = x.as_standard_layout();
-        let values = x.as_slice().ok_or_else(|| {
-            NetError::InvalidArgument("the batch could not be laid out by rows".into())
-        })?;
-        let task = Task {
-            source: Source::Rows {
-                x: values.as_ptr(),
-                stride: x.ncols(),
-            },
-            labels: labels.as_ptr(),
-            order: order.as_ptr(),
-            order_len: rows,
-            lr: learning_rate,
-        };
-        let score = self.run(task);
-        Ok(TrainStats::from_score(score, rows))
+        // A second handle (no copy), since `train` borrows `self` mutably.
+        let identity = Arc::clone(&self.identity);
+        self.train(
+            Inputs::Floats(x),
+            targets,
+            &identity[..rows],
+            &[learning_rate],
+        )
     }
 
     /// Runs a task on every part, the helper thread taking its share, and
-    /// returns part 0's score once every thread is done. Returns, or
-    /// unwinds, only when the helper is done with the task.
-    fn run(&mut self, task: Task) -> BatchScore {
+    /// returns part 0's score, and whether every part's weights stayed
+    /// finite, once every thread is done. Returns, or unwinds, only when the
+    /// helper is done with the task.
+    fn run(&mut self, task: Task) -> (BatchScore, bool) {
         let mine = 0..PARTS.div_ceil(self.config.threads);
         let helper = self.helper.is_some().then(|| {
             self.mailbox.post(Some(task));
@@ -427,7 +689,8 @@ impl FastMlp {
             panic!("the helper thread of the fast trainer panicked");
         }
         // SAFETY: no task is running any more (the helper is done).
-        unsafe { self.shared.part(0) }.score
+        let finite = (0..PARTS).all(|t| unsafe { self.shared.part(t) }.finite);
+        (unsafe { self.shared.part(0) }.score, finite)
     }
 
     /// Refuses to train after a step panicked: the parts may be half
@@ -446,9 +709,9 @@ impl FastMlp {
     fn check_data(
         &self,
         (n, n_in): (usize, usize),
-        labels: &[u8],
+        targets: Targets<'_>,
         order: &[usize],
-        learning_rate: f32,
+        rates: &[f32],
     ) -> Result<(), NetError> {
         let plan = &self.shared.plan;
         if n_in != plan.sizes[0] {
@@ -458,26 +721,62 @@ impl FastMlp {
                 &[n, n_in],
             ));
         }
-        if labels.len() != n {
-            return Err(NetError::shape(
-                "the labels (one per sample)",
-                &[n],
-                &[labels.len()],
-            ));
-        }
-        let classes = plan.classes();
-        if let Some(&bad) = labels.iter().find(|&&y| usize::from(y) >= classes) {
-            return Err(NetError::InvalidArgument(format!(
-                "label {bad} is out of range for {classes} classes"
-            )));
+        let outputs = plan.classes();
+        match (targets, self.model.output.takes_labels()) {
+            (Targets::Labels(labels), true) => {
+                if labels.len() != n {
+                    return Err(NetError::shape(
+                        "the labels (one per sample)",
+                        &[n],
+                        &[labels.len()],
+                    ));
+                }
+                if let Some(&bad) = labels.iter().find(|&&y| usize::from(y) >= outputs) {
+                    return Err(NetError::InvalidArgument(format!(
+                        "label {bad} is out of range for {outputs} classes"
+                    )));
+                }
+            }
+            (Targets::Values(y), false) => {
+                if y.dim() != (n, outputs) {
+                    return Err(NetError::shape(
+                        "the targets (a row per sample, a value per output)",
+                        &[n, outputs],
+                        y.shape(),
+                    ));
+                }
+            }
+            (Targets::Labels(_), false) => {
+                return Err(NetError::InvalidArgument(format!(
+                    "the {:?} output learns from real values, not class labels",
+                    self.model.output
+                )));
+            }
+            (Targets::Values(_), true) => {
+                return Err(NetError::InvalidArgument(
+                    "the softmax output learns from class labels, not real values".into(),
+                ));
+            }
         }
         if let Some(&bad) = order.iter().find(|&&i| i >= n) {
             return Err(NetError::InvalidArgument(format!(
                 "sample index {bad} is out of range for {n} samples"
             )));
         }
-        ch04_backprop::optimizer::check_learning_rate(learning_rate)
+        rates
+            .iter()
+            .try_for_each(|&lr| ch04_backprop::optimizer::check_learning_rate(lr))
     }
+}
+
+/// The elements of an array laid out by rows, or an error naming `what`.
+fn laid_out<'a, T>(
+    x: &'a ndarray::CowArray<'_, T, ndarray::Ix2>,
+    what: &str,
+) -> Result<&'a [T], NetError> {
+    x.as_slice().ok_or_else(|| {
+        NetError::InvalidArgument(format!("the {what} could not be laid out by rows"))
+    })
 }
 
 impl Drop for FastMlp {
@@ -547,6 +846,7 @@ fn helper_thread(
 
 /// Checks a model and a configuration; returns the layer sizes.
 fn check_model(
+    model: &Model,
     layers: &[(ArrayView2<'_, f32>, ArrayView1<'_, f32>)],
     config: &FastConfig,
 ) -> Result<Vec<usize>, NetError> {
@@ -555,6 +855,20 @@ fn check_model(
             "the model needs at least one layer".into(),
         ));
     };
+    if model.hidden.len() + 1 != layers.len() {
+        return Err(NetError::InvalidArgument(format!(
+            "{} layers need {} hidden activations, not {}",
+            layers.len(),
+            layers.len() - 1,
+            model.hidden.len()
+        )));
+    }
+    if !(0.0..1.0).contains(&model.momentum) {
+        return Err(NetError::InvalidArgument(format!(
+            "the momentum must be in [0, 1), got {}",
+            model.momentum
+        )));
+    }
     if config.batch_size == 0 {
         return Err(NetError::InvalidArgument(
             "the batch size must be at least 1".into(),

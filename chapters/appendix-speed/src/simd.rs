@@ -9,7 +9,8 @@
 //! - [`Portable`]: a plain `[f32; 16]`, for any other processor.
 //!
 //! The kernels only combine lanes with lane-wise fused multiply-adds, adds,
-//! maxima and selections, and reduce a vector to one number with the fixed
+//! subtractions, products and selections (and call the same scalar
+//! functions, lane by lane, for `tanh`, the sigmoid and `exp`), and reduce a vector to one number with the fixed
 //! tree of [`Lanes::sum_lanes`]. So each of the three computes exactly the same
 //! roundings in the same order, and a machine without AVX-512 trains to
 //! bit-identical weights, only slower.
@@ -40,8 +41,13 @@ pub(crate) trait Lanes: Copy + 'static {
     unsafe fn mul_add(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     /// `a + b`.
     unsafe fn add(a: Self::V, b: Self::V) -> Self::V;
-    /// `if a > b { a } else { b }`, lane by lane (so a NaN in `a` gives `b`).
-    unsafe fn max(a: Self::V, b: Self::V) -> Self::V;
+    /// `a − b`.
+    unsafe fn sub(a: Self::V, b: Self::V) -> Self::V;
+    /// `a · b`.
+    unsafe fn mul(a: Self::V, b: Self::V) -> Self::V;
+    /// ReLU as chapter 4 writes it, lane by lane: `0` where `z < 0`, else
+    /// `z` (so a NaN stays NaN, and `−0` stays `−0`).
+    unsafe fn relu(z: Self::V) -> Self::V;
     /// Lane by lane, `v` where `mask > 0` and `+0` elsewhere (also where
     /// `mask` is NaN).
     unsafe fn keep_where_positive(mask: Self::V, v: Self::V) -> Self::V;
@@ -102,8 +108,16 @@ impl Lanes for Portable {
         std::array::from_fn(|i| a[i] + b[i])
     }
     #[inline(always)]
-    unsafe fn max(a: Self::V, b: Self::V) -> Self::V {
-        std::array::from_fn(|i| if a[i] > b[i] { a[i] } else { b[i] })
+    unsafe fn sub(a: Self::V, b: Self::V) -> Self::V {
+        std::array::from_fn(|i| a[i] - b[i])
+    }
+    #[inline(always)]
+    unsafe fn mul(a: Self::V, b: Self::V) -> Self::V {
+        std::array::from_fn(|i| a[i] * b[i])
+    }
+    #[inline(always)]
+    unsafe fn relu(z: Self::V) -> Self::V {
+        z.map(|z| if z < 0.0 { 0.0 } else { z })
     }
     #[inline(always)]
     unsafe fn keep_where_positive(mask: Self::V, v: Self::V) -> Self::V {
@@ -162,9 +176,21 @@ mod x86 {
             unsafe { _mm512_add_ps(a, b) }
         }
         #[inline(always)]
-        unsafe fn max(a: Self::V, b: Self::V) -> Self::V {
-            // maxps returns its second operand unless the first is greater.
-            unsafe { _mm512_max_ps(a, b) }
+        unsafe fn sub(a: Self::V, b: Self::V) -> Self::V {
+            unsafe { _mm512_sub_ps(a, b) }
+        }
+        #[inline(always)]
+        unsafe fn mul(a: Self::V, b: Self::V) -> Self::V {
+            unsafe { _mm512_mul_ps(a, b) }
+        }
+        #[inline(always)]
+        unsafe fn relu(z: Self::V) -> Self::V {
+            unsafe {
+                let zero = _mm512_setzero_ps();
+                // An ordered comparison: false for a NaN, which is kept.
+                let negative = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(z, zero);
+                _mm512_mask_mov_ps(z, negative, zero)
+            }
         }
         #[inline(always)]
         unsafe fn keep_where_positive(mask: Self::V, v: Self::V) -> Self::V {
@@ -269,8 +295,22 @@ mod x86 {
             unsafe { (_mm256_add_ps(a.0, b.0), _mm256_add_ps(a.1, b.1)) }
         }
         #[inline(always)]
-        unsafe fn max(a: Self::V, b: Self::V) -> Self::V {
-            unsafe { (_mm256_max_ps(a.0, b.0), _mm256_max_ps(a.1, b.1)) }
+        unsafe fn sub(a: Self::V, b: Self::V) -> Self::V {
+            unsafe { (_mm256_sub_ps(a.0, b.0), _mm256_sub_ps(a.1, b.1)) }
+        }
+        #[inline(always)]
+        unsafe fn mul(a: Self::V, b: Self::V) -> Self::V {
+            unsafe { (_mm256_mul_ps(a.0, b.0), _mm256_mul_ps(a.1, b.1)) }
+        }
+        #[inline(always)]
+        unsafe fn relu(z: Self::V) -> Self::V {
+            unsafe {
+                let zero = _mm256_setzero_ps();
+                // Ordered comparisons: false for a NaN, which is kept.
+                let lo = _mm256_cmp_ps::<_CMP_LT_OQ>(z.0, zero);
+                let hi = _mm256_cmp_ps::<_CMP_LT_OQ>(z.1, zero);
+                (_mm256_andnot_ps(lo, z.0), _mm256_andnot_ps(hi, z.1))
+            }
         }
         #[inline(always)]
         unsafe fn keep_where_positive(mask: Self::V, v: Self::V) -> Self::V {

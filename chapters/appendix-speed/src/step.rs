@@ -7,19 +7,19 @@
 //! | phase | each part, on its rows `K` of each layer | then |
 //! | --- | --- | --- |
 //! | 1 | gather its pixels of the batch; `P₁ = X[:, K] · W₁[K, :]` | barrier |
-//! | 2 | its columns of `A₁ = relu(ΣP₁ + b₁)`; `P₂ = A₁[:, K] · W₂[K, :]` | barrier |
+//! | 2 | its columns of `A₁ = f(ΣP₁ + b₁)`; `P₂ = A₁[:, K] · W₂[K, :]` | barrier |
 //! | 3 | its columns of `A₂`; `P₃ = A₂[:, K] · W₃[K, :]` | barrier |
-//! | 4 | logits `ΣP₃ + b₃`, softmax, loss, `G₃` (every part, the same); `G₂[:, K]` from `W₃[K, :]`; update `W₃[K, :]`, `b₃`, `b₂[K]` | barrier |
+//! | 4 | outputs `ΣP₃ + b₃`, loss, `G₃` (every part, the same); `G₂[:, K]` from `W₃[K, :]`; update `W₃[K, :]`, `b₃`, `b₂[K]` | barrier |
 //! | 5 | `G₁[:, K]` from `W₂[K, :]`; update `W₂[K, :]`, `b₁[K]` | barrier |
 //! | 6 | update `W₁[K, :]` | — |
 
 use std::cell::UnsafeCell;
 use std::ops::Range;
 
-use super::kernels::{self, BatchScore, Kernels};
+use super::kernels::{self, BatchScore, BatchTargets, Kernels, Rate};
 use super::layout::{Exchange, Part, Plan};
 use super::team::{PoisonOnPanic, SpinBarrier};
-use super::{Isa, PARTS};
+use super::{Isa, Output, PARTS};
 
 /// Where a task's samples come from.
 #[derive(Clone, Copy, Debug)]
@@ -31,16 +31,27 @@ pub(crate) enum Source {
     Rows { x: *const f32, stride: usize },
 }
 
+/// Where a task's targets come from.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TargetSource {
+    /// One class label per sample.
+    Labels(*const u8),
+    /// `plan.classes()` values per sample, one row every `stride` floats.
+    Values { y: *const f32, stride: usize },
+}
+
 /// A task for the workers: steps of SGD over the samples `order` (indices
-/// into `source` and `labels`), in batches of `plan.batch`. The pointers
-/// stay valid until the task is finished.
+/// into `source` and `targets`), in batches of `plan.batch`, batch `b` with
+/// the learning rate `rates[b]` (or `rates[0]` for all, when there is only
+/// one). The pointers stay valid until the task is finished.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Task {
     pub(crate) source: Source,
-    pub(crate) labels: *const u8,
+    pub(crate) targets: TargetSource,
     pub(crate) order: *const usize,
     pub(crate) order_len: usize,
-    pub(crate) lr: f32,
+    pub(crate) rates: *const f32,
+    pub(crate) rates_len: usize,
 }
 
 // SAFETY: a task is a description of borrowed data that the poster keeps
@@ -177,20 +188,24 @@ unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
     let each = || parts.clone().map(|t| unsafe { shared.part_mut(t) });
     for part in each() {
         part.score = BatchScore::default();
+        part.finite = true;
     }
     let mut clock = Clock::start();
-    // SAFETY: the poster keeps `order` alive for the whole task.
+    // SAFETY: the poster keeps `order` and `rates` alive for the whole task.
     let order = unsafe { std::slice::from_raw_parts(task.order, task.order_len) };
+    let rates = unsafe { std::slice::from_raw_parts(task.rates, task.rates_len) };
+    let momentum = shared.plan.momentum;
     // ANCHOR: steps
-    #[allow(clippy::unused_enumerate_index)] // the tests' fault hooks read it
-    for (_b, batch) in order.chunks(shared.plan.batch).enumerate() {
+    for (b, batch) in order.chunks(shared.plan.batch).enumerate() {
         #[cfg(test)]
-        shared.fault.before_batch(is_helper, _b);
+        shared.fault.before_batch(is_helper, b);
+        let lr = if rates.len() == 1 { rates[0] } else { rates[b] };
+        let rate = Rate { lr, mu: momentum };
         for part in each() {
             unsafe { first_layer_forward::<V>(shared, &task, part, batch) };
         }
         #[cfg(test)]
-        shared.fault.after_first_phase(is_helper, _b);
+        shared.fault.after_first_phase(is_helper, b);
         clock.phase_done(0, &shared.barrier);
         for l in 1..layers {
             for part in each() {
@@ -199,13 +214,13 @@ unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
             clock.phase_done(l, &shared.barrier);
         }
         for part in each() {
-            unsafe { output_layer::<V>(shared, part, task.lr) };
+            unsafe { output_layer::<V>(shared, part, rate) };
         }
         clock.phase_done(layers, &shared.barrier);
         for l in (0..layers - 1).rev() {
             let grad = shared.exchange.grads[l].ptr();
             for part in each() {
-                unsafe { backward::<V>(shared, part, l, grad, task.lr) };
+                unsafe { backward::<V>(shared, part, l, grad, rate) };
             }
             let phase = 2 * layers - 1 - l;
             if l > 0 {
@@ -299,9 +314,21 @@ unsafe fn first_layer_forward<V: Kernels>(
     let plan = &shared.plan;
     let rows = &plan.rows[0][part.index];
     unsafe {
-        part.labels.clear();
-        part.labels
-            .extend(batch.iter().map(|&i| *task.labels.add(i)));
+        part.batch_len = batch.len();
+        match task.targets {
+            TargetSource::Labels(labels) => {
+                part.labels.clear();
+                part.labels.extend(batch.iter().map(|&i| *labels.add(i)));
+            }
+            TargetSource::Values { y, stride } => {
+                let k = plan.classes();
+                part.targets.clear();
+                for &i in batch {
+                    let row = std::slice::from_raw_parts(y.add(i * stride), k);
+                    part.targets.extend_from_slice(row);
+                }
+            }
+        }
         match task.source {
             Source::Pixels(pixels) => kernels::gather::<V>(
                 pixels,
@@ -337,8 +364,8 @@ unsafe fn first_layer_forward<V: Kernels>(
 }
 
 /// Phases 2…L: finish this part's columns of hidden layer `l − 1` (sum of
-/// the parts' partial products, bias, ReLU) and multiply them by this part's
-/// rows of layer `l`.
+/// the parts' partial products, bias, activation) and multiply them by this
+/// part's rows of layer `l`.
 #[inline(always)]
 unsafe fn hidden_layer_forward<V: Kernels>(shared: &Shared, part: &mut Part, l: usize) {
     let plan = &shared.plan;
@@ -347,13 +374,15 @@ unsafe fn hidden_layer_forward<V: Kernels>(shared: &Shared, part: &mut Part, l: 
     let partials: [*const f32; PARTS] =
         std::array::from_fn(|t| below[t].ptr().wrapping_add(cols.start).cast_const());
     unsafe {
-        kernels::relu_of_sum::<V>(
+        kernels::activation_of_sum::<V>(
             &partials,
             plan.widths[l - 1],
             part.hidden_bias[l - 1].ptr(),
+            plan.hidden[l - 1],
             cols.len() / 16,
+            plan.sizes[l].saturating_sub(cols.start),
             part.acts[l - 1].ptr(),
-            part.labels.len(),
+            part.batch_len,
             plan.padded_batch,
         );
         V::forward(
@@ -368,58 +397,71 @@ unsafe fn hidden_layer_forward<V: Kernels>(shared: &Shared, part: &mut Part, l: 
     }
 }
 
-/// The output phase: logits, softmax, loss and output gradient (every part
+/// The output phase: outputs, loss and output gradient (every part
 /// computes them, identically), then the backward pass through this part's
 /// rows of the output layer, and the output bias.
 #[inline(always)]
-unsafe fn output_layer<V: Kernels>(shared: &Shared, part: &mut Part, lr: f32) {
+unsafe fn output_layer<V: Kernels>(shared: &Shared, part: &mut Part, rate: Rate) {
     let plan = &shared.plan;
     let last = plan.layers() - 1;
     let width = plan.widths[last];
     let partials: [*const f32; PARTS] =
         std::array::from_fn(|t| shared.exchange.partials[last][t].ptr().cast_const());
     unsafe {
-        let score = kernels::softmax_cross_entropy::<V>(
+        let targets = match plan.output {
+            Output::SoftmaxCrossEntropy => BatchTargets::Labels(&part.labels),
+            _ => BatchTargets::Values(&part.targets),
+        };
+        let score = kernels::output_loss::<V>(
+            plan.output,
             &partials,
             part.output_bias.ptr(),
             width,
             plan.classes(),
-            &part.labels,
+            targets,
+            part.batch_len,
             part.logits.ptr(),
             part.output_grad.ptr(),
             plan.padded_batch,
         );
         part.score.loss_sum += score.loss_sum;
         part.score.correct += score.correct;
+        part.score.abs_error_sum += score.abs_error_sum;
         let grad = part.output_grad.ptr();
-        backward::<V>(shared, part, last, grad, lr);
-        kernels::update_bias::<V>(
+        backward::<V>(shared, part, last, grad, rate);
+        let velocity = match plan.has_momentum() {
+            true => part.output_bias_velocity.ptr(),
+            false => std::ptr::null_mut(),
+        };
+        part.finite &= kernels::update_bias::<V>(
             grad,
             width,
             plan.padded_batch,
             part.output_bias.ptr(),
+            velocity,
             width / 16,
-            lr,
+            rate,
         );
     }
 }
 
 /// Backward through this part's rows of layer `l`, given `grad = ∂L/∂Z` of
 /// the layer (all columns): first the gradient into this part's columns of
-/// the layer below (masked by ReLU; that layer's bias is updated from it),
-/// then the fused weight update, which must come second because it changes
-/// the rows the first product reads.
+/// the layer below (times the slope of its activation; that layer's bias is
+/// updated from it), then the fused weight update, which must come second
+/// because it changes the rows the first product reads.
 #[inline(always)]
 unsafe fn backward<V: Kernels>(
     shared: &Shared,
     part: &mut Part,
     l: usize,
     grad: *const f32,
-    lr: f32,
+    rate: Rate,
 ) {
     let plan = &shared.plan;
     let rows = &plan.rows[l][part.index];
     let nv = plan.widths[l] / 16;
+    let momentum = plan.has_momentum();
     unsafe {
         if l > 0 {
             let below = shared.exchange.grads[l - 1].ptr().add(rows.start);
@@ -430,32 +472,43 @@ unsafe fn backward<V: Kernels>(
                 nv,
                 part.acts[l - 1].ptr(),
                 rows.len(),
+                plan.hidden[l - 1],
                 below,
                 plan.widths[l - 1],
                 plan.padded_batch,
             );
-            kernels::update_bias::<V>(
+            let velocity = match momentum {
+                true => part.hidden_bias_velocity[l - 1].ptr(),
+                false => std::ptr::null_mut(),
+            };
+            part.finite &= kernels::update_bias::<V>(
                 below,
                 plan.widths[l - 1],
                 plan.padded_batch,
                 part.hidden_bias[l - 1].ptr(),
+                velocity,
                 rows.len() / 16,
-                lr,
+                rate,
             );
         }
         let (input, stride) = match l {
             0 => (part.x.ptr(), part.x_stride),
             _ => (part.acts[l - 1].ptr(), rows.len()),
         };
-        V::update(
+        let velocity = match momentum {
+            true => part.velocity[l].ptr(),
+            false => std::ptr::null_mut(),
+        };
+        part.finite &= V::update(
             input,
             stride,
             grad,
             plan.padded_batch,
             part.weights[l].ptr(),
+            velocity,
             rows.len(),
             nv,
-            lr,
+            rate,
         );
     }
 }

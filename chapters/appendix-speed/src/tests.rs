@@ -430,3 +430,5 @@ fn a_panic_in_the_middle_of_a_step_waits_for_the_helper() {
         assert_eq!(max_abs_difference(&again.parameters(), &expected), 0.0);
     }
 }
+
+mod general;

@@ -5,7 +5,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use appendix_speed::{FastConfig, FastMlp};
+use appendix_speed::{FastConfig, FastMlp, Hidden, Inputs, Model, Output, Targets};
 use ch00_toolbox::seeded_rng;
 use ndarray::{Array1, Array2};
 use rand::Rng;
@@ -56,7 +56,7 @@ fn training_epochs_and_batches_allocate_nothing() {
         threads: 2,
         ..FastConfig::default()
     };
-    let mut fast = FastMlp::from_parameters(&views, config).unwrap();
+    let mut fast = FastMlp::from_parameters(&views, config.clone()).unwrap();
     // A first call of each kind, in case the runtime sets something up.
     fast.train_epoch(images.view(), &labels, &order, 0.05)
         .unwrap();
@@ -70,6 +70,31 @@ fn training_epochs_and_batches_allocate_nothing() {
     }
     let during = ALLOCATIONS.load(Ordering::Relaxed) - before;
     assert_eq!(during, 0, "allocations while training");
+
+    // Tanh and the sigmoid, a linear output with real targets, momentum,
+    // and a learning rate per batch allocate nothing either.
+    let model = Model {
+        hidden: vec![Hidden::Tanh, Hidden::Sigmoid],
+        output: Output::LinearMse,
+        momentum: 0.9,
+    };
+    let mut regressor = FastMlp::new(&model, &views, config.clone()).unwrap();
+    let floats = images.mapv(|p| f32::from(p) / 255.0);
+    let y = Array2::from_shape_simple_fn((200, 10), || rng.random_range(-1.0f32..1.0));
+    let rates: Vec<f32> = (0..7).map(|b| 0.01 / (1.0 + b as f32)).collect();
+    let epoch = |net: &mut FastMlp| {
+        let (all, t) = (Inputs::Floats(floats.view()), Targets::Values(y.view()));
+        net.train(all, t, &order, &rates).unwrap();
+        let t = Targets::Values(y.slice(ndarray::s![..32, ..]));
+        net.train_batch_on(x.view(), t, 0.01).unwrap();
+    };
+    epoch(&mut regressor);
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for _ in 0..3 {
+        epoch(&mut regressor);
+    }
+    let during = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    assert_eq!(during, 0, "allocations while training the regressor");
     // The counter does count: reading the parameters back allocates.
     let _ = fast.parameters();
     assert!(ALLOCATIONS.load(Ordering::Relaxed) > before);
