@@ -84,6 +84,22 @@ impl Sgd {
         self.velocity.clear();
     }
 
+    /// The velocities, one per parameter tensor of the model, in the order
+    /// of its parameters (weights, then bias, layer after layer); empty
+    /// before the first step and after [`Sgd::reset`].
+    pub fn velocities(&self) -> &[ArrayD<f32>] {
+        &self.velocity
+    }
+
+    /// Replaces the velocities, in the order of [`Sgd::velocities`]: an
+    /// engine that takes its steps elsewhere (chapter 9's fast engine)
+    /// hands them back, so that momentum carries on where it left off. A
+    /// velocity whose shape does not fit its parameter is started again
+    /// from zero by the next [`Sgd::step`].
+    pub fn set_velocities(&mut self, velocities: Vec<ArrayD<f32>>) {
+        self.velocity = velocities;
+    }
+
     // ANCHOR: step
     /// One step on every parameter of `layers`, using the gradients of their
     /// last backward pass.
@@ -188,6 +204,33 @@ mod tests {
         assert!(Sgd::new(0.01).with_momentum(f32::NAN).validate().is_err());
         assert!(Sgd::new(f32::INFINITY).validate().is_err());
         assert!(Sgd::new(-0.01).validate().is_err());
+    }
+
+    #[test]
+    fn velocities_handed_back_carry_the_momentum_on() {
+        let (mut a, mut b) = (one_layer(), one_layer());
+        let mut sgd = Sgd::new(0.1).with_momentum(0.5);
+        backprop_ones(&mut a);
+        sgd.step(&mut a).unwrap();
+        assert_eq!(sgd.velocities().len(), 2); // weights and bias
+        // A second optimizer given the first one's velocities takes the
+        // same next step; without them it takes a smaller one.
+        let mut other = Sgd::new(0.1).with_momentum(0.5);
+        other.set_velocities(sgd.velocities().to_vec());
+        let mut fresh = Sgd::new(0.1).with_momentum(0.5);
+        let mut c = one_layer();
+        backprop_ones(&mut a);
+        sgd.step(&mut a).unwrap();
+        backprop_ones(&mut b);
+        other.step(&mut b).unwrap();
+        backprop_ones(&mut c);
+        fresh.step(&mut c).unwrap();
+        // v = 0.5·(−0.1) − 0.1 = −0.15 with the velocity handed over, −0.1
+        // without.
+        assert_eq!(weights(&b), vec![0.85, 1.85]);
+        assert_eq!(weights(&c), vec![0.9, 1.9]);
+        assert_eq!(other.velocities(), sgd.velocities());
+        assert_ne!(fresh.velocities(), sgd.velocities());
     }
 
     #[test]
