@@ -6,11 +6,11 @@
 //! weights) and [`TerminateOnNan`] (stop as soon as the loss is not a
 //! number). Write your own by implementing [`Callback`].
 
-use ch08_sequential::Sequential;
 use ndarray::ArrayD;
 
 use crate::error::TrainError;
 use crate::history::EpochRecord;
+use crate::model::Model;
 
 // ANCHOR: callback
 /// Whether training goes on.
@@ -29,27 +29,36 @@ pub trait Callback {
         Control::Continue
     }
 
+    /// After a training batch whose step left a weight NaN or infinite,
+    /// where the engine can tell at no cost (the fast engine can; on the
+    /// clear engine the check at the end of the epoch finds it).
+    fn on_weights_not_finite(&mut self, _epoch: usize, _step: usize) -> Control {
+        Control::Continue
+    }
+
     /// After each epoch, once validation has been measured. The model may be
-    /// changed here (a new learning rate, say): the next epoch uses it.
+    /// changed here (a new learning rate through `model.optimizer_mut()`,
+    /// say): the next epoch uses it.
     fn on_epoch_end(
         &mut self,
         _record: &EpochRecord,
-        _model: &mut Sequential,
+        _model: &mut dyn Model,
     ) -> Result<Control, TrainError> {
         Ok(Control::Continue)
     }
 
     /// Once, when training ends (stopped or not).
-    fn on_train_end(&mut self, _model: &mut Sequential) -> Result<(), TrainError> {
+    fn on_train_end(&mut self, _model: &mut dyn Model) -> Result<(), TrainError> {
         Ok(())
     }
 }
 // ANCHOR_END: callback
 
 // ANCHOR: terminate_on_nan
-/// Stops training as soon as a batch loss is NaN or infinite, or, at the end
-/// of an epoch, as soon as a weight is: from then on every weight it touches
-/// is NaN, and no later step can undo it. The weights are checked too
+/// Stops training as soon as a batch loss is NaN or infinite, or a weight
+/// is (after the batch on the fast engine, which checks the weights as it
+/// writes them; at the end of the epoch on the clear one): from then on
+/// every weight it touches is NaN, and no later step can undo it. The weights are checked too
 /// because a NaN weight need not show in the loss (an activation or a
 /// kernel that maps NaN to a number hides it); a pass over all parameters
 /// once per epoch costs far less than one batch.
@@ -67,10 +76,16 @@ impl Callback for TerminateOnNan {
         }
     }
 
+    fn on_weights_not_finite(&mut self, epoch: usize, step: usize) -> Control {
+        Control::Stop(format!(
+            "a weight became NaN or infinite at epoch {epoch}, batch {step}"
+        ))
+    }
+
     fn on_epoch_end(
         &mut self,
         record: &EpochRecord,
-        model: &mut Sequential,
+        model: &mut dyn Model,
     ) -> Result<Control, TrainError> {
         Ok(match first_non_finite_weight(model) {
             None => Control::Continue,
@@ -83,7 +98,7 @@ impl Callback for TerminateOnNan {
 
 /// The name and value of the first parameter entry of `model` that is NaN
 /// or infinite, if any.
-pub fn first_non_finite_weight(model: &Sequential) -> Option<(String, f32)> {
+pub fn first_non_finite_weight(model: &dyn Model) -> Option<(String, f32)> {
     model
         .parameters()
         .into_iter()
@@ -140,7 +155,7 @@ impl Callback for EarlyStopping {
     fn on_epoch_end(
         &mut self,
         record: &EpochRecord,
-        model: &mut Sequential,
+        model: &mut dyn Model,
     ) -> Result<Control, TrainError> {
         let val_loss = record.val_loss.ok_or_else(|| {
             TrainError::InvalidOption(
@@ -174,7 +189,7 @@ impl Callback for EarlyStopping {
         )))
     }
 
-    fn on_train_end(&mut self, model: &mut Sequential) -> Result<(), TrainError> {
+    fn on_train_end(&mut self, model: &mut dyn Model) -> Result<(), TrainError> {
         if let Some(weights) = self.best_weights.take() {
             model.set_weights(&weights)?;
         }

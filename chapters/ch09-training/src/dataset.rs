@@ -40,6 +40,20 @@ pub trait Dataset {
     /// of `k` real values.
     fn target_width(&self) -> usize;
 
+    /// The names and widths of the inputs that lie side by side in each
+    /// sample row, for a data set of several named inputs (chapter 10's
+    /// models of several inputs); `None` for one unnamed input.
+    fn input_layout(&self) -> Option<Vec<(String, usize)>> {
+        None
+    }
+
+    /// The names and widths of the targets that lie side by side in each
+    /// row of real values, for a data set with one target per output of a
+    /// model of several outputs; `None` for one unnamed target.
+    fn target_layout(&self) -> Option<Vec<(String, usize)>> {
+        None
+    }
+
     /// Writes the samples `indices`, in that order, into the rows of `x`
     /// (shape `indices.len() × sample_width`) and their targets into
     /// `targets`.

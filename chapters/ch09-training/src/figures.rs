@@ -357,6 +357,7 @@ mod tests {
             val_mae: None,
             seconds: 1.0,
             engine: crate::fit::Engine::Clear,
+            outputs: Vec::new(),
         };
         History {
             epochs: vec![

@@ -6,20 +6,21 @@
 //! and a model has `fit`, `evaluate` and `predict_dataset`. They work the
 //! same for a classifier (class labels) and a regressor (real values): the
 //! data set says which kind of target it holds, and the compiled loss must
-//! accept it.
+//! accept it. They are written once, for every [`Model`]: `Sequential`
+//! here, the graph and hand-written models of chapter 10.
 
 use std::time::Instant;
 
 use ch00_toolbox::seeded_rng;
-use ch04_backprop::NetError;
-use ch08_sequential::{BatchResult, Sequential, TargetKind, Targets};
+use ch08_sequential::{Sequential, TargetKind, Targets};
 use ndarray::{Array2, ArrayView2, Axis, Slice};
 use rand::seq::SliceRandom;
 
 use crate::callbacks::{Callback, Control};
 use crate::dataset::{Batch, Dataset};
 use crate::error::TrainError;
-use crate::history::{EpochRecord, History};
+use crate::history::{EpochRecord, History, OutputLoss};
+use crate::model::{BatchReport, Model};
 use crate::progress::EpochProgress;
 use serde::{Deserialize, Serialize};
 
@@ -146,9 +147,10 @@ impl Default for FitOptions<'_> {
 }
 
 /// The loss and metrics of a model on a whole data set.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Evaluation {
-    /// The mean loss over all samples.
+    /// The mean loss over all samples (for several outputs, the weighted
+    /// sum of their losses).
     pub loss: f32,
     /// The fraction of samples classified correctly (when the model was
     /// compiled with the accuracy metric).
@@ -158,6 +160,9 @@ pub struct Evaluation {
     pub mae: Option<f32>,
     /// The number of samples.
     pub samples: usize,
+    /// Each output's mean loss with its name, for a model of several
+    /// outputs; empty otherwise.
+    pub outputs: Vec<(String, f32)>,
 }
 
 // ANCHOR: training_trait
@@ -174,6 +179,21 @@ pub trait Training {
     /// for a classifier, predicted values for a regressor.
     fn predict_dataset(&self, data: &dyn Dataset) -> Result<Array2<f32>, TrainError>;
 }
+
+/// Every [`Model`] has them: `Sequential`, and chapter 10's models.
+impl<M: Model> Training for M {
+    fn fit(&mut self, train: &dyn Dataset, options: FitOptions<'_>) -> Result<History, TrainError> {
+        fit(self, train, options)
+    }
+
+    fn evaluate(&self, data: &dyn Dataset) -> Result<Evaluation, TrainError> {
+        evaluate(self, data)
+    }
+
+    fn predict_dataset(&self, data: &dyn Dataset) -> Result<Array2<f32>, TrainError> {
+        predict_dataset(self, data)
+    }
+}
 // ANCHOR_END: training_trait
 
 // ANCHOR: engine
@@ -185,29 +205,46 @@ pub(crate) trait BatchTrainer {
     /// One optimizer step on a batch; the loss and metrics before the step.
     fn train_batch(
         &mut self,
-        model: &mut Sequential,
+        model: &mut dyn Model,
         x: ArrayView2<f32>,
         targets: Targets<'_>,
-    ) -> Result<BatchResult, TrainError>;
+    ) -> Result<BatchReport, TrainError>;
 
     /// The end of the epoch: write back anything the model does not hold yet.
-    fn finish(&mut self, _model: &mut Sequential) -> Result<(), TrainError> {
+    fn finish(&mut self, _model: &mut dyn Model) -> Result<(), TrainError> {
         Ok(())
+    }
+
+    /// Whether every weight is still finite after the last step, where the
+    /// engine knows it for free (the fast engine checks each weight as it
+    /// writes it); `None` where it would cost a pass of its own.
+    fn weights_finite(&self) -> Option<bool> {
+        None
     }
 }
 
-/// The engine this chapter explains: chapter 8's `train_on_batch`, one layer
-/// after the other through the `Layer` trait. It works for every model.
+/// The engine this chapter explains: the model's own step (for
+/// `Sequential`, chapter 8's `train_on_batch`, one layer after the other
+/// through the `Layer` trait). It works for every model.
 struct ClearEngine;
 
 impl BatchTrainer for ClearEngine {
     fn train_batch(
         &mut self,
-        model: &mut Sequential,
+        model: &mut dyn Model,
         x: ArrayView2<f32>,
         targets: Targets<'_>,
-    ) -> Result<BatchResult, TrainError> {
-        Ok(model.train_on_batch(x, targets)?)
+    ) -> Result<BatchReport, TrainError> {
+        Ok(model.train_batch(x, targets)?)
+    }
+}
+
+/// Why the fast engine cannot train `model` on targets of kind `targets`
+/// here, or `None` when it can. It trains `Sequential` models only.
+fn why_not_fast(model: &dyn Model, targets: TargetKind) -> Option<String> {
+    match model.as_any().downcast_ref::<Sequential>() {
+        Some(sequential) => crate::fast::why_not(sequential, targets),
+        None => Some("it trains Sequential models only, not graphs or custom models".into()),
     }
 }
 
@@ -216,10 +253,10 @@ impl BatchTrainer for ClearEngine {
 /// for and cannot run, saying why.
 pub fn resolve_engine(
     choice: Engine,
-    model: &Sequential,
+    model: &dyn Model,
     targets: TargetKind,
 ) -> Result<Engine, TrainError> {
-    let why_not = || crate::fast::why_not(model, targets);
+    let why_not = || why_not_fast(model, targets);
     match choice {
         Engine::Clear => Ok(Engine::Clear),
         Engine::Fast => match why_not() {
@@ -238,32 +275,38 @@ pub fn resolve_engine(
 /// callbacks) stays the same.
 pub(crate) fn trainer_for(
     choice: Engine,
-    model: &Sequential,
+    model: &dyn Model,
     targets: TargetKind,
 ) -> Result<(Engine, Box<dyn BatchTrainer>), TrainError> {
-    Ok(match resolve_engine(choice, model, targets)? {
-        Engine::Fast => (
+    let fast = match resolve_engine(choice, model, targets)? {
+        Engine::Fast => model.as_any().downcast_ref::<Sequential>(),
+        _ => None,
+    };
+    Ok(match fast {
+        Some(sequential) => (
             Engine::Fast,
-            Box::new(crate::fast::FastEngine::for_model(model)?),
+            Box::new(crate::fast::FastEngine::for_model(sequential)?),
         ),
-        _ => (Engine::Clear, Box::new(ClearEngine)),
+        None => (Engine::Clear, Box::new(ClearEngine)),
     })
 }
 // ANCHOR_END: engine
 
 /// Running means over the batches of an epoch, weighted by batch size.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Running {
     loss_sum: f64,
     correct: f64,
     abs_error_sum: f64,
+    output_sums: Vec<f64>,
     samples: usize,
     has_accuracy: bool,
     has_mae: bool,
 }
 
 impl Running {
-    fn add(&mut self, r: &BatchResult) {
+    fn add(&mut self, report: &BatchReport) {
+        let r = &report.result;
         let n = r.samples as f64;
         self.loss_sum += f64::from(r.loss) * n;
         if let Some(a) = r.accuracy {
@@ -274,171 +317,143 @@ impl Running {
             self.abs_error_sum += f64::from(m) * n;
             self.has_mae = true;
         }
+        self.output_sums.resize(report.outputs.len(), 0.0);
+        for (sum, &loss) in self.output_sums.iter_mut().zip(&report.outputs) {
+            *sum += f64::from(loss) * n;
+        }
         self.samples += r.samples;
     }
 
+    fn mean(&self, sum: f64) -> f32 {
+        (sum / self.samples.max(1) as f64) as f32
+    }
+
     fn loss(&self) -> f32 {
-        (self.loss_sum / self.samples.max(1) as f64) as f32
+        self.mean(self.loss_sum)
     }
 
     fn accuracy(&self) -> Option<f32> {
-        self.has_accuracy
-            .then(|| (self.correct / self.samples.max(1) as f64) as f32)
+        self.has_accuracy.then(|| self.mean(self.correct))
     }
 
     fn mae(&self) -> Option<f32> {
-        self.has_mae
-            .then(|| (self.abs_error_sum / self.samples.max(1) as f64) as f32)
+        self.has_mae.then(|| self.mean(self.abs_error_sum))
+    }
+
+    /// Each output's mean loss, named.
+    fn outputs(&self, names: &[String]) -> Vec<(String, f32)> {
+        names
+            .iter()
+            .zip(&self.output_sums)
+            .map(|(name, &sum)| (name.clone(), self.mean(sum)))
+            .collect()
     }
 }
 
-/// Checks that `data` has samples of the width the model takes.
-fn check_data(model: &Sequential, data: &dyn Dataset, what: &str) -> Result<(), TrainError> {
-    let input = model
-        .input_shape()
-        .ok_or_else(|| NetError::InvalidArgument("the model has no layers yet".into()))?;
-    let width: usize = input.iter().product();
-    if data.is_empty() {
-        return Err(TrainError::InvalidOption(format!(
-            "the {what} data set is empty"
-        )));
-    }
-    if data.sample_width() != width {
-        return Err(NetError::shape(
-            format!("samples of the {what} data"),
-            &[0, width],
-            &[data.len(), data.sample_width()],
-        )
-        .into());
-    }
-    Ok(())
-}
-
-/// Checks what `compile` stored, again: a learning rate or an optimizer
-/// changed through `compiled_mut` since `compile` is checked here, before
-/// any step is taken.
-fn check_compiled(model: &Sequential) -> Result<(), TrainError> {
-    model.checked_compiled()?;
-    Ok(())
-}
-
-/// Checks that the compiled model can learn from the targets of `data`:
-/// class labels for a classification loss, real values of the model's
-/// output width for a regression loss.
-fn check_targets(model: &Sequential, data: &dyn Dataset, what: &str) -> Result<(), TrainError> {
-    model
-        .check_target_shape(data.target_kind(), data.target_width())
-        .map_err(|e| match e {
-            NetError::InvalidArgument(m) => {
-                NetError::InvalidArgument(format!("the {what} data: {m}")).into()
-            }
-            other => other.into(),
-        })
-}
-
-impl Training for Sequential {
-    // ANCHOR: fit
-    fn fit(
-        &mut self,
-        train: &dyn Dataset,
-        mut options: FitOptions<'_>,
-    ) -> Result<History, TrainError> {
-        check_fit(self, train, &options)?;
-        let mut rng = seeded_rng(options.seed);
-        let mut order: Vec<usize> = (0..train.len()).collect();
-        let mut batch = Batch::new(train.sample_width());
-        let steps = train.len().div_ceil(options.batch_size);
-        let mut history = History::default();
-        for epoch in 1..=options.epochs {
-            let start = Instant::now();
-            order.shuffle(&mut rng); // a new order every epoch
-            let progress = EpochProgress::start(epoch, options.epochs, steps, options.verbose);
-            let (engine, running, mut stop) = train_epoch(
-                self,
-                train,
-                &order,
-                &mut batch,
-                epoch,
-                &progress,
-                &mut options,
-            )?;
-            let mut record = epoch_record(self, epoch, &running, options.validation, start)?;
-            record.engine = engine;
-            progress.finish(&record);
-            for callback in options.callbacks.iter_mut() {
-                if let Control::Stop(why) = callback.on_epoch_end(&record, self)? {
-                    stop.get_or_insert(why);
-                }
-            }
-            history.epochs.push(record);
-            if let Some(why) = stop {
-                if options.verbose {
-                    crate::progress::say(format_args!("stopped: {why}"));
-                }
-                history.stopped = Some(why);
-                break;
-            }
-        }
+// ANCHOR: fit
+/// `fit` for every model: see [`Training::fit`].
+fn fit(
+    model: &mut dyn Model,
+    train: &dyn Dataset,
+    mut options: FitOptions<'_>,
+) -> Result<History, TrainError> {
+    check_fit(model, train, &options)?;
+    let mut rng = seeded_rng(options.seed);
+    let mut order: Vec<usize> = (0..train.len()).collect();
+    let mut batch = Batch::new(train.sample_width());
+    let steps = train.len().div_ceil(options.batch_size);
+    let mut history = History::default();
+    for epoch in 1..=options.epochs {
+        let start = Instant::now();
+        order.shuffle(&mut rng); // a new order every epoch
+        let progress = EpochProgress::start(epoch, options.epochs, steps, options.verbose);
+        let (engine, running, mut stop) = train_epoch(
+            model,
+            train,
+            &order,
+            &mut batch,
+            epoch,
+            &progress,
+            &mut options,
+        )?;
+        let mut record = epoch_record(model, epoch, &running, options.validation, start)?;
+        record.engine = engine;
+        progress.finish(&record);
         for callback in options.callbacks.iter_mut() {
-            callback.on_train_end(self)?;
+            if let Control::Stop(why) = callback.on_epoch_end(&record, model)? {
+                stop.get_or_insert(why);
+            }
         }
-        Ok(history)
+        history.epochs.push(record);
+        if let Some(why) = stop {
+            if options.verbose {
+                crate::progress::say(format_args!("stopped: {why}"));
+            }
+            history.stopped = Some(why);
+            break;
+        }
     }
-    // ANCHOR_END: fit
+    for callback in options.callbacks.iter_mut() {
+        callback.on_train_end(model)?;
+    }
+    Ok(history)
+}
+// ANCHOR_END: fit
 
-    // ANCHOR: evaluate
-    fn evaluate(&self, data: &dyn Dataset) -> Result<Evaluation, TrainError> {
-        check_compiled(self)?;
-        check_data(self, data, "evaluation")?;
-        check_targets(self, data, "evaluation")?;
-        let mut batch = Batch::new(data.sample_width());
-        let mut indices = Vec::with_capacity(EVAL_CHUNK);
-        let mut total = Running::default();
-        for start in (0..data.len()).step_by(EVAL_CHUNK) {
-            indices.clear();
-            indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
-            batch.fill(data, &indices)?;
-            total.add(&self.test_on_batch(batch.x.view(), batch.targets.view())?);
-        }
-        Ok(Evaluation {
-            loss: total.loss(),
-            accuracy: total.accuracy(),
-            mae: total.mae(),
-            samples: total.samples,
-        })
+// ANCHOR: evaluate
+/// `evaluate` for every model: see [`Training::evaluate`].
+fn evaluate(model: &dyn Model, data: &dyn Dataset) -> Result<Evaluation, TrainError> {
+    model.check_compiled()?;
+    model.check_inputs(data, "evaluation")?;
+    model.check_targets(data, "evaluation")?;
+    let mut batch = Batch::new(data.sample_width());
+    let mut indices = Vec::with_capacity(EVAL_CHUNK);
+    let mut total = Running::default();
+    for start in (0..data.len()).step_by(EVAL_CHUNK) {
+        indices.clear();
+        indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
+        batch.fill(data, &indices)?;
+        total.add(&model.test_batch(batch.x.view(), batch.targets.view())?);
     }
-    // ANCHOR_END: evaluate
+    Ok(Evaluation {
+        loss: total.loss(),
+        accuracy: total.accuracy(),
+        mae: total.mae(),
+        samples: total.samples,
+        outputs: total.outputs(&model.output_names()),
+    })
+}
+// ANCHOR_END: evaluate
 
-    fn predict_dataset(&self, data: &dyn Dataset) -> Result<Array2<f32>, TrainError> {
-        check_data(self, data, "prediction")?;
-        let outputs: usize = self.output_shape().map_or(0, |s| s.iter().product());
-        let mut out = Array2::zeros((data.len(), outputs));
-        let mut batch = Batch::new(data.sample_width());
-        let mut indices = Vec::with_capacity(EVAL_CHUNK);
-        for start in (0..data.len()).step_by(EVAL_CHUNK) {
-            indices.clear();
-            indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
-            batch.fill(data, &indices)?;
-            let p = self.predict(batch.x.view())?;
-            out.slice_axis_mut(Axis(0), Slice::from(start..start + indices.len()))
-                .assign(&p);
-        }
-        Ok(out)
+/// `predict_dataset` for every model: see [`Training::predict_dataset`].
+fn predict_dataset(model: &dyn Model, data: &dyn Dataset) -> Result<Array2<f32>, TrainError> {
+    model.check_inputs(data, "prediction")?;
+    let mut out = Array2::zeros((data.len(), model.output_width()));
+    let mut batch = Batch::new(data.sample_width());
+    let mut indices = Vec::with_capacity(EVAL_CHUNK);
+    for start in (0..data.len()).step_by(EVAL_CHUNK) {
+        indices.clear();
+        indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
+        batch.fill(data, &indices)?;
+        let p = model.predict_batch(batch.x.view())?;
+        out.slice_axis_mut(Axis(0), Slice::from(start..start + indices.len()))
+            .assign(&p);
     }
+    Ok(out)
 }
 
 /// Refuses a `fit` call that cannot work, before anything is printed.
 fn check_fit(
-    model: &Sequential,
+    model: &dyn Model,
     train: &dyn Dataset,
     options: &FitOptions<'_>,
 ) -> Result<(), TrainError> {
-    check_compiled(model)?;
-    check_data(model, train, "training")?;
-    check_targets(model, train, "training")?;
+    model.check_compiled()?;
+    model.check_inputs(train, "training")?;
+    model.check_targets(train, "training")?;
     if let Some(valid) = options.validation {
-        check_data(model, valid, "validation")?;
-        check_targets(model, valid, "validation")?;
+        model.check_inputs(valid, "validation")?;
+        model.check_targets(valid, "validation")?;
         if valid.target_kind() != train.target_kind() {
             return Err(TrainError::InvalidOption(format!(
                 "the training data has {} but the validation data has {}",
@@ -462,7 +477,7 @@ fn check_fit(
 /// that trained it, the running means of the epoch and the reason to stop,
 /// if a callback gave one.
 fn train_epoch(
-    model: &mut Sequential,
+    model: &mut dyn Model,
     train: &dyn Dataset,
     order: &[usize],
     batch: &mut Batch,
@@ -470,17 +485,24 @@ fn train_epoch(
     progress: &EpochProgress,
     options: &mut FitOptions<'_>,
 ) -> Result<(Engine, Running, Option<String>), TrainError> {
-    check_compiled(model)?; // a callback may have changed the optimizer
+    model.check_compiled()?; // a callback may have changed the optimizer
     let (which, mut engine) = trainer_for(options.engine, model, train.target_kind())?;
     let mut running = Running::default();
     let mut stop = None;
     for (step, indices) in order.chunks(options.batch_size).enumerate() {
         batch.fill(train, indices)?; // gather and scale into the reused buffer
-        let result = engine.train_batch(model, batch.x.view(), batch.targets.view())?;
-        running.add(&result);
+        let report = engine.train_batch(model, batch.x.view(), batch.targets.view())?;
+        running.add(&report);
         progress.update(step + 1, running.loss(), running.accuracy());
+        let finite = engine.weights_finite();
         for callback in options.callbacks.iter_mut() {
-            if let Control::Stop(why) = callback.on_batch_end(epoch, step + 1, result.loss) {
+            let loss = report.result.loss;
+            if let Control::Stop(why) = callback.on_batch_end(epoch, step + 1, loss) {
+                stop.get_or_insert(why);
+            }
+            if finite == Some(false)
+                && let Control::Stop(why) = callback.on_weights_not_finite(epoch, step + 1)
+            {
                 stop.get_or_insert(why);
             }
         }
@@ -496,13 +518,24 @@ fn train_epoch(
 /// What `fit` records at the end of an epoch: the running means of the
 /// training batches, and the validation figures measured now.
 fn epoch_record(
-    model: &Sequential,
+    model: &dyn Model,
     epoch: usize,
     running: &Running,
     valid: Option<&dyn Dataset>,
     start: Instant,
 ) -> Result<EpochRecord, TrainError> {
-    let val = valid.map(|v| model.evaluate(v)).transpose()?;
+    let val = valid.map(|v| evaluate(model, v)).transpose()?;
+    let val = val.as_ref();
+    let outputs = running
+        .outputs(&model.output_names())
+        .into_iter()
+        .enumerate()
+        .map(|(k, (name, loss))| OutputLoss {
+            val_loss: val.and_then(|v| v.outputs.get(k)).map(|o| o.1),
+            name,
+            loss,
+        })
+        .collect();
     Ok(EpochRecord {
         epoch,
         loss: running.loss(),
@@ -513,5 +546,6 @@ fn epoch_record(
         val_mae: val.and_then(|v| v.mae),
         seconds: start.elapsed().as_secs_f64(),
         engine: Engine::Clear, // `fit` sets the engine that ran
+        outputs,
     })
 }

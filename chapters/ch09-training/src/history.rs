@@ -32,6 +32,21 @@ pub struct EpochRecord {
     /// a record read from a file that did not say).
     #[serde(default)]
     pub engine: Engine,
+    /// Each output's own loss, for a model of several outputs (chapter
+    /// 10); empty for a single output.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<OutputLoss>,
+}
+
+/// The loss of one output of a model of several outputs, over an epoch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutputLoss {
+    /// The output's name.
+    pub name: String,
+    /// Its mean training loss over the epoch, before weighting.
+    pub loss: f32,
+    /// Its loss on the validation data after the epoch.
+    pub val_loss: Option<f32>,
 }
 
 /// Everything `fit` measured, one record per epoch.
@@ -105,6 +120,7 @@ mod tests {
             val_mae: None,
             seconds: 1.0,
             engine: crate::fit::Engine::Clear,
+            outputs: Vec::new(),
         }
     }
 

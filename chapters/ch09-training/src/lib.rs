@@ -5,6 +5,8 @@
 //!
 //! - [`dataset`]: the [`Dataset`] trait, implemented by Fashion-MNIST's
 //!   splits (images stay bytes; each batch is scaled as it is gathered);
+//! - [`model`]: the [`Model`] trait, what the loop asks of a model
+//!   (`Sequential` implements it; chapter 10's models do too);
 //! - [`fit`]: [`Training::fit`] over shuffled mini-batches with validation,
 //!   [`Training::evaluate`] and [`Training::predict_dataset`] in chunks;
 //! - [`history`]: the [`History`] of loss, accuracy, val loss and val
@@ -37,6 +39,7 @@ pub mod fast;
 pub mod figures;
 pub mod fit;
 pub mod history;
+pub mod model;
 pub mod progress;
 pub mod run;
 pub mod weights;
@@ -46,5 +49,6 @@ pub use dataset::BatchTargets;
 pub use dataset::{Batch, Dataset, InMemory};
 pub use error::TrainError;
 pub use fit::{Engine, Evaluation, FitOptions, Training};
-pub use history::{EpochRecord, History};
+pub use history::{EpochRecord, History, OutputLoss};
+pub use model::{BatchReport, Model};
 pub use weights::{load_weights, save_weights, weights_from_bytes, weights_to_bytes};

@@ -110,20 +110,35 @@ fn named_metrics_text(loss: f32, named: &[(&str, Option<f32>)]) -> String {
 /// The permanent line of an epoch of `steps` steps.
 pub fn epoch_line(steps: usize, r: &EpochRecord) -> String {
     let per_step = r.seconds * 1000.0 / steps.max(1) as f64;
+    // A model of several outputs: each output's loss, then its val_loss.
+    let names: Vec<(String, String)> = r
+        .outputs
+        .iter()
+        .map(|o| (format!("{}_loss", o.name), format!("val_{}_loss", o.name)))
+        .collect();
+    let mut named: Vec<(&str, Option<f32>)> = vec![("accuracy", r.accuracy), ("mae", r.mae)];
+    named.extend(
+        names
+            .iter()
+            .zip(&r.outputs)
+            .map(|((n, _), o)| (n.as_str(), Some(o.loss))),
+    );
+    named.extend([
+        ("val_loss", r.val_loss),
+        ("val_accuracy", r.val_accuracy),
+        ("val_mae", r.val_mae),
+    ]);
+    named.extend(
+        names
+            .iter()
+            .zip(&r.outputs)
+            .map(|((_, n), o)| (n.as_str(), o.val_loss)),
+    );
     format!(
         "{steps:>5}/{steps} {} {:.1}s {per_step:.1}ms/step - {}{}",
         "━".repeat(20),
         r.seconds,
-        named_metrics_text(
-            r.loss,
-            &[
-                ("accuracy", r.accuracy),
-                ("mae", r.mae),
-                ("val_loss", r.val_loss),
-                ("val_accuracy", r.val_accuracy),
-                ("val_mae", r.val_mae),
-            ]
-        ),
+        named_metrics_text(r.loss, &named),
         engine_text(r),
     )
 }
@@ -149,6 +164,7 @@ mod tests {
             val_mae: None,
             seconds: 6.2,
             engine: crate::fit::Engine::Clear,
+            outputs: Vec::new(),
         };
         let line = epoch_line(1719, &r);
         assert!(line.starts_with(" 1719/1719 ━"), "{line}");

@@ -256,12 +256,12 @@ impl Callback for Counter {
     fn on_epoch_end(
         &mut self,
         _: &ch09_training::EpochRecord,
-        _: &mut Sequential,
+        _: &mut dyn ch09_training::Model,
     ) -> Result<ch09_training::Control, TrainError> {
         self.epochs += 1;
         Ok(ch09_training::Control::Continue)
     }
-    fn on_train_end(&mut self, _: &mut Sequential) -> Result<(), TrainError> {
+    fn on_train_end(&mut self, _: &mut dyn ch09_training::Model) -> Result<(), TrainError> {
         self.ended = true;
         Ok(())
     }

@@ -1,0 +1,31 @@
+//! # Chapter 10: models that are not a stack
+//!
+//! Chapters 8 and 9 built and trained a `Sequential` model: layers in a
+//! row. This chapter lets the layers form a graph, as Keras' functional API
+//! does, and reuses everything else: chapter 8's `Dense`, losses and
+//! optimizer, chapter 9's `fit`, `evaluate`, `predict_dataset`, `History`
+//! and callbacks, which work on any [`Model`](ch09_training::Model).
+//!
+//! - [`spec`]: [`GraphSpec`], the description of a graph (named inputs,
+//!   layers that name what they read, outputs), plain data that reads and
+//!   writes as JSON;
+//! - [`error`]: [`GraphError`], every mistake a description can hold;
+//! - [`functional`]: [`Functional`], the model built from a description,
+//!   with backpropagation on the graph;
+//! - [`model_impl`]: `Functional` as a chapter 9 model;
+//! - [`data`]: [`MultiData`], a data set of several named inputs and
+//!   targets.
+
+#![forbid(unsafe_code)]
+
+pub mod data;
+pub mod error;
+pub mod functional;
+pub mod model_impl;
+pub mod spec;
+pub mod wide_deep;
+
+pub use data::MultiData;
+pub use error::GraphError;
+pub use functional::{Functional, GraphCompiled, Node, Op, OutputLoss};
+pub use spec::{GraphSpec, InputSpec, LayerKind, LayerSpec, Tensor};
