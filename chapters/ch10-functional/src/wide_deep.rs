@@ -238,3 +238,68 @@ fn finish(
         predictions,
     })
 }
+
+/// Trains the four models of the chapter on `data`, in the order of
+/// [`Variant::ALL`].
+pub fn compare(data: &HousingData, config: &TrainConfig) -> Result<Vec<Outcome>, TrainError> {
+    Variant::ALL
+        .iter()
+        .map(|&v| train_variant(v, data, config))
+        .collect()
+}
+
+// ANCHOR: report
+/// The comparison table: parameters, last validation MSE and test MSE of
+/// each model, then the per-output losses of the two-output model.
+pub fn report(outcomes: &[Outcome], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    writeln!(out, "| model | parameters | valid MSE | test MSE |")?;
+    writeln!(out, "| --- | ---: | ---: | ---: |")?;
+    for o in outcomes {
+        let last = o.history.last();
+        // The two-output model's val_loss is the weighted total: show the
+        // main output's own.
+        let valid = last.and_then(|r| r.outputs.first().map_or(r.val_loss, |m| m.val_loss));
+        writeln!(
+            out,
+            "| {} | {} | {:.4} | {:.4} |",
+            o.variant.label(),
+            o.params,
+            valid.unwrap_or(f32::NAN),
+            o.test_mse
+        )?;
+    }
+    if let Some(last) = outcomes
+        .iter()
+        .find(|o| o.variant == Variant::TwoOutputs)
+        .and_then(|o| o.history.last())
+    {
+        writeln!(
+            out,
+            "\ntwo outputs, last epoch (loss = 0.9 main + 0.1 aux):"
+        )?;
+        writeln!(
+            out,
+            "  loss {:.4}, val_loss {:.4}",
+            last.loss,
+            last.val_loss.unwrap_or(f32::NAN)
+        )?;
+        for o in &last.outputs {
+            writeln!(
+                out,
+                "  {}: loss {:.4}, val_loss {:.4}",
+                o.name,
+                o.loss,
+                o.val_loss.unwrap_or(f32::NAN)
+            )?;
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: report
+
+/// The model with the lowest test MSE.
+pub fn best(outcomes: &[Outcome]) -> Option<&Outcome> {
+    outcomes
+        .iter()
+        .min_by(|a, b| a.test_mse.total_cmp(&b.test_mse))
+}
