@@ -14,15 +14,20 @@
 //!   with backpropagation on the graph;
 //! - [`model_impl`]: `Functional` as a chapter 9 model;
 //! - [`data`]: [`MultiData`], a data set of several named inputs and
-//!   targets.
+//!   targets;
+//! - [`summary`]: the table of layers, shapes, parameters and connections;
+//! - [`wide_deep`]: Wide & Deep on California housing, in three steps;
+//! - [`figures`]: the graph diagram, learning curves, predicted vs actual.
 
 #![forbid(unsafe_code)]
 
 pub mod data;
 pub mod error;
+pub mod figures;
 pub mod functional;
 pub mod model_impl;
 pub mod spec;
+pub mod summary;
 pub mod wide_deep;
 
 pub use data::MultiData;
