@@ -9,8 +9,8 @@
 //! - [`Portable`]: a plain `[f32; 16]`, for any other processor.
 //!
 //! The kernels only combine lanes with lane-wise fused multiply-adds, adds,
-//! subtractions, products and selections (and call the same scalar
-//! functions, lane by lane, for `tanh`, the sigmoid and `exp`), and reduce a vector to one number with the fixed
+//! subtractions, products, quotients and selections (and call the same
+//! scalar functions, lane by lane, for the sigmoid and `exp`), and reduce a vector to one number with the fixed
 //! tree of [`Lanes::sum_lanes`]. So each of the three computes exactly the same
 //! roundings in the same order, and a machine without AVX-512 trains to
 //! bit-identical weights, only slower.
@@ -45,6 +45,11 @@ pub(crate) trait Lanes: Copy + 'static {
     unsafe fn sub(a: Self::V, b: Self::V) -> Self::V;
     /// `a · b`.
     unsafe fn mul(a: Self::V, b: Self::V) -> Self::V;
+    /// `a / b`.
+    unsafe fn div(a: Self::V, b: Self::V) -> Self::V;
+    /// Lane by lane, `c` where `x > c`, `−c` where `x < −c`, else `x` (so a
+    /// NaN stays NaN).
+    unsafe fn clamp(x: Self::V, c: f32) -> Self::V;
     /// ReLU as chapter 4 writes it, lane by lane: `0` where `z < 0`, else
     /// `z` (so a NaN stays NaN, and `−0` stays `−0`).
     unsafe fn relu(z: Self::V) -> Self::V;
@@ -116,6 +121,22 @@ impl Lanes for Portable {
         std::array::from_fn(|i| a[i] * b[i])
     }
     #[inline(always)]
+    unsafe fn div(a: Self::V, b: Self::V) -> Self::V {
+        std::array::from_fn(|i| a[i] / b[i])
+    }
+    #[inline(always)]
+    unsafe fn clamp(x: Self::V, c: f32) -> Self::V {
+        x.map(|x| {
+            if x > c {
+                c
+            } else if x < -c {
+                -c
+            } else {
+                x
+            }
+        })
+    }
+    #[inline(always)]
     unsafe fn relu(z: Self::V) -> Self::V {
         z.map(|z| if z < 0.0 { 0.0 } else { z })
     }
@@ -182,6 +203,19 @@ mod x86 {
         #[inline(always)]
         unsafe fn mul(a: Self::V, b: Self::V) -> Self::V {
             unsafe { _mm512_mul_ps(a, b) }
+        }
+        #[inline(always)]
+        unsafe fn div(a: Self::V, b: Self::V) -> Self::V {
+            unsafe { _mm512_div_ps(a, b) }
+        }
+        #[inline(always)]
+        unsafe fn clamp(x: Self::V, c: f32) -> Self::V {
+            unsafe {
+                let (hi, lo) = (_mm512_set1_ps(c), _mm512_set1_ps(-c));
+                // Ordered comparisons: false for a NaN, which is kept.
+                let x = _mm512_mask_mov_ps(x, _mm512_cmp_ps_mask::<_CMP_GT_OQ>(x, hi), hi);
+                _mm512_mask_mov_ps(x, _mm512_cmp_ps_mask::<_CMP_LT_OQ>(x, lo), lo)
+            }
         }
         #[inline(always)]
         unsafe fn relu(z: Self::V) -> Self::V {
@@ -301,6 +335,22 @@ mod x86 {
         #[inline(always)]
         unsafe fn mul(a: Self::V, b: Self::V) -> Self::V {
             unsafe { (_mm256_mul_ps(a.0, b.0), _mm256_mul_ps(a.1, b.1)) }
+        }
+        #[inline(always)]
+        unsafe fn div(a: Self::V, b: Self::V) -> Self::V {
+            unsafe { (_mm256_div_ps(a.0, b.0), _mm256_div_ps(a.1, b.1)) }
+        }
+        #[inline(always)]
+        unsafe fn clamp(x: Self::V, c: f32) -> Self::V {
+            unsafe {
+                let (hi, lo) = (_mm256_set1_ps(c), _mm256_set1_ps(-c));
+                // Ordered comparisons: false for a NaN, which is kept.
+                let half = |x: __m256| {
+                    let x = _mm256_blendv_ps(x, hi, _mm256_cmp_ps::<_CMP_GT_OQ>(x, hi));
+                    _mm256_blendv_ps(x, lo, _mm256_cmp_ps::<_CMP_LT_OQ>(x, lo))
+                };
+                (half(x.0), half(x.1))
+            }
         }
         #[inline(always)]
         unsafe fn relu(z: Self::V) -> Self::V {

@@ -6,6 +6,7 @@
 //! cargo bench -p ch09-training --bench fast_epoch -- --sleep      # threads sleep, not spin
 //! cargo bench -p ch09-training --bench fast_epoch -- --engine fast   # chapter 9's fit, fast engine
 //! cargo bench -p ch09-training --bench fast_epoch -- --engine clear  # fit, clear engine
+//! cargo bench -p ch09-training --bench fast_epoch -- --no-numpy      # skip the comparison
 //! ```
 //!
 //! It trains the 784-300-100-10 model (ReLU, softmax, sparse categorical
@@ -16,12 +17,23 @@
 //! the median and spread of seconds per epoch, images per second, the
 //! achieved GFLOP/s beside the machine's measured peak, and the peak resident
 //! memory of the process (VmHWM).
+//!
+//! Then, unless `--no-numpy` is given, it compares the fast engine with
+//! NumPy (OpenBLAS on one thread) in the same run, model by model: the
+//! reference model above, 784-100-10 with tanh and momentum 0.9, and the
+//! housing model's shape 8-30-1 (ReLU, linear output, mean squared error),
+//! all with batches of 32. The NumPy side is
+//! `chapters/appendix-speed/python/numpy_reference.py`, run with the
+//! interpreter named by `PYTHON` (default `python3`); without NumPy it says
+//! "numpy not found" and skips. It prints each model's median seconds per
+//! epoch on both sides and the ratio, and the load average of the machine
+//! before and after.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use appendix_speed::peak::peak_gflops;
-use appendix_speed::{FastConfig, FastMlp, Isa, Wait};
+use appendix_speed::{FastConfig, FastMlp, Hidden, Inputs, Isa, Model, Output, Targets, Wait};
 use ch00_toolbox::seeded_rng;
 use ch07_fashion_mnist::{FashionMnist, Split};
 use ch08_sequential::{Dense, Sequential};
@@ -32,7 +44,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 const USAGE: &str = "usage: cargo bench -p ch09-training --bench fast_epoch -- \
-[--epochs N] [--threads 1|2] [--isa avx512|avx2|portable] [--sleep] [--random] [--engine clear|fast|auto]";
+[--epochs N] [--threads 1|2] [--isa avx512|avx2|portable] [--sleep] [--random] [--engine clear|fast|auto] [--no-numpy]";
 
 #[derive(Debug)]
 struct Options {
@@ -42,6 +54,7 @@ struct Options {
     random: bool,
     sleep: bool,
     mode: Mode,
+    numpy: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -60,6 +73,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         random: false,
         sleep: false,
         mode: Mode::Fast,
+        numpy: true,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -75,6 +89,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--random" => o.random = true,
             "--sleep" => o.sleep = true,
+            "--no-numpy" => o.numpy = false,
             "--engine" => {
                 o.mode = Mode::Fit(match value()?.as_str() {
                     "clear" => Engine::Clear,
@@ -265,6 +280,166 @@ fn main() {
         Some(mib) => println!("peak resident memory (VmHWM): {mib:.0} MiB"),
         None => println!("peak resident memory: not available (no /proc/self/status)"),
     }
+    if options.numpy && options.mode == Mode::Fast {
+        compare_with_numpy(median, n, &config, options.epochs);
+    }
+}
+
+/// The load average of the machine over 1, 5 and 15 minutes.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "not available".into())
+}
+
+/// The NumPy script's median seconds per epoch for `model` on `samples`
+/// samples, or why there is none.
+fn numpy_seconds(model: &str, samples: usize, epochs: usize) -> Result<f64, String> {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../appendix-speed/python/numpy_reference.py"
+    );
+    let has_numpy = std::process::Command::new(&python)
+        .args(["-c", "import numpy"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_numpy {
+        return Err(format!(
+            "numpy not found ({python} cannot import it; set PYTHON to an interpreter that can)"
+        ));
+    }
+    let out = std::process::Command::new(&python)
+        .arg(script)
+        .args(["--model", model, "--samples", &samples.to_string()])
+        .args(["--epochs", &epochs.to_string()])
+        .output()
+        .map_err(|e| format!("could not run {python}: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("median_seconds_per_epoch "))
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| {
+            let err = String::from_utf8_lossy(&out.stderr);
+            format!("the NumPy script failed: {}", err.trim())
+        })
+}
+
+/// Glorot-uniform weights and zero biases for the layer sizes `sizes`.
+fn glorot(sizes: &[usize], seed: u64) -> Vec<(Array2<f32>, Array1<f32>)> {
+    let mut rng = seeded_rng(seed);
+    sizes
+        .windows(2)
+        .map(|w| {
+            let limit = (6.0 / (w[0] + w[1]) as f32).sqrt();
+            let weights =
+                Array2::from_shape_simple_fn((w[0], w[1]), || rng.random_range(-limit..limit));
+            (weights, Array1::zeros(w[1]))
+        })
+        .collect()
+}
+
+/// The fast engine's median seconds per epoch for `model` on `inputs` and
+/// `targets` (after one warm-up epoch), learning rate 0.01.
+fn engine_seconds(
+    model: &Model,
+    sizes: &[usize],
+    inputs: Inputs<'_>,
+    targets: Targets<'_>,
+    config: FastConfig,
+    epochs: usize,
+) -> f64 {
+    let params = glorot(sizes, 5);
+    let views: Vec<_> = params.iter().map(|(w, b)| (w.view(), b.view())).collect();
+    let mut net = FastMlp::new(model, &views, config).expect("trainer");
+    let n = match inputs {
+        Inputs::Bytes(x) => x.nrows(),
+        Inputs::Floats(x) => x.nrows(),
+    };
+    let mut rng = seeded_rng(6);
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut times = Vec::new();
+    for epoch in 0..=epochs {
+        order.shuffle(&mut rng);
+        let start = Instant::now();
+        net.train(inputs, targets, &order, &[0.01])
+            .expect("an epoch");
+        if epoch > 0 {
+            times.push(start.elapsed().as_secs_f64());
+        }
+    }
+    median_min_max(&mut times).0
+}
+
+/// One line of the comparison: both medians and their ratio.
+fn report_ratio(what: &str, ours: f64, numpy: Result<f64, String>, target: f64) {
+    match numpy {
+        Ok(theirs) => println!(
+            "{what}: fast engine {ours:.4} s/epoch, NumPy {theirs:.4} s/epoch: {:.2} times faster (target: at least {target})",
+            theirs / ours
+        ),
+        Err(why) => println!("{what}: fast engine {ours:.4} s/epoch; {why}"),
+    }
+}
+
+/// The comparison with NumPy, model by model, in this run.
+fn compare_with_numpy(reference: f64, n: usize, config: &FastConfig, epochs: usize) {
+    println!(
+        "
+against NumPy with OpenBLAS on 1 thread, same run, batch 32, SGD 0.01"
+    );
+    println!("load average before: {}", load_average());
+    let numpy = numpy_seconds("reference", n, epochs);
+    report_ratio("784-300-100-10 ReLU, softmax", reference, numpy, 5.5);
+
+    let mut rng = seeded_rng(8);
+    let images = Array2::from_shape_simple_fn((n, 784), || rng.random::<u8>());
+    let labels: Vec<u8> = (0..n).map(|_| rng.random_range(0..10)).collect();
+    let tanh = Model {
+        hidden: vec![Hidden::Tanh],
+        output: Output::SoftmaxCrossEntropy,
+        momentum: 0.9,
+    };
+    let ours = engine_seconds(
+        &tanh,
+        &[784, 100, 10],
+        Inputs::Bytes(images.view()),
+        Targets::Labels(&labels),
+        config.clone(),
+        epochs,
+    );
+    let numpy = numpy_seconds("tanh", n, epochs);
+    report_ratio("784-100-10 tanh, softmax, momentum 0.9", ours, numpy, 3.0);
+
+    let rows = 16_512;
+    let x = Array2::from_shape_simple_fn((rows, 8), || rng.random_range(-2.0f32..2.0));
+    let y = Array2::from_shape_simple_fn((rows, 1), || rng.random_range(-2.0f32..2.0));
+    let housing = Model {
+        hidden: vec![Hidden::Relu],
+        output: Output::LinearMse,
+        momentum: 0.0,
+    };
+    // One thread, as chapter 9's `fit` chooses for a model this small.
+    let one = FastConfig {
+        threads: 1,
+        ..config.clone()
+    };
+    let ours = engine_seconds(
+        &housing,
+        &[8, 30, 1],
+        Inputs::Floats(x.view()),
+        Targets::Values(y.view()),
+        one,
+        epochs,
+    );
+    let numpy = numpy_seconds("housing", rows, epochs);
+    report_ratio(
+        &format!("8-30-1 ReLU, linear, MSE ({rows} samples, 1 thread)"),
+        ours,
+        numpy,
+        3.0,
+    );
+    println!("load average after: {}", load_average());
 }
 
 fn median_min_max(values: &mut [f64]) -> (f64, f64, f64) {
