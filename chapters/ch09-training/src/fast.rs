@@ -1,32 +1,38 @@
 //! The fast engine (crate `appendix-speed`) behind chapter 9's `fit`.
 //!
 //! `appendix-speed` knows nothing of `Sequential`: it trains a stack of
-//! dense layers given as weight matrices and biases. This module is the
-//! adapter. For a model of the engine's shape (dense layers, ReLU between
-//! them, softmax at the end, sparse categorical cross-entropy, SGD without
-//! momentum, at most the accuracy metric; `Flatten` layers are allowed
-//! anywhere, since batches are already flat) [`FastEngine`] copies the
-//! weights into a [`FastMlp`], trains the epoch's batches there and writes
-//! the weights back at the end of the epoch.
+//! dense layers given as weight matrices and biases, with the activations,
+//! loss and momentum of an [`appendix_speed::Model`]. This module is the
+//! adapter. For a model of the engine's family (dense layers; hidden
+//! activations ReLU, tanh, sigmoid or none; a softmax output with sparse
+//! categorical cross-entropy on class labels, or a linear output with the
+//! mean squared error on real values; SGD with or without momentum; the
+//! metric that goes with the loss; `Flatten` layers anywhere, since batches
+//! are already flat) [`FastEngine`] copies the weights and the optimizer's
+//! velocities into a [`FastMlp`], trains the epoch's batches there, and
+//! writes both back at the end of the epoch.
 //!
 //! `fit` uses it when its [`Engine`](crate::fit::Engine) option says so
 //! (`Fast`, or `Auto` where [`why_not`] finds no reason against it).
 
-use appendix_speed::{FastConfig, FastMlp, Isa};
+use appendix_speed::{FastConfig, FastMlp, Hidden, Isa, Output};
 use ch04_backprop::{Activation, NetError};
 use ch08_sequential::{
     BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential, TargetKind, Targets,
 };
-use ndarray::ArrayView2;
+use ndarray::{ArrayD, ArrayView2};
 
 use crate::error::TrainError;
 use crate::fit::BatchTrainer;
+use crate::model::{BatchReport, Model};
 
-/// Whether `model` has the fast engine's shape: dense layers with ReLU, a
-/// softmax output, sparse categorical cross-entropy, plain SGD, and at most
-/// the accuracy metric.
+/// Whether `model` belongs to the fast engine's family: dense layers with
+/// ReLU, tanh, sigmoid or no activation; softmax with sparse categorical
+/// cross-entropy (and at most the accuracy metric), or a linear output with
+/// the mean squared error (and at most the mae metric); SGD with or without
+/// momentum.
 pub fn supports(model: &Sequential) -> bool {
-    dense_layers(model).is_ok()
+    engine_model(model).is_ok()
 }
 
 /// Whether this processor can run the fast engine at its speed: its kernels
@@ -38,11 +44,20 @@ pub fn machine_can_run() -> bool {
 /// Why the fast engine cannot train `model` on targets of kind `targets` on
 /// this machine, or `None` when it can.
 pub fn why_not(model: &Sequential, targets: TargetKind) -> Option<String> {
-    if targets != TargetKind::Labels {
-        return Some("it trains on class labels only, not on real-valued targets".into());
-    }
-    if let Err(why) = dense_layers(model) {
-        return Some(why);
+    let (_, shape) = match engine_model(model) {
+        Ok(found) => found,
+        Err(why) => return Some(why),
+    };
+    match (shape.output.takes_labels(), targets) {
+        (true, TargetKind::Values) => {
+            return Some("softmax with cross-entropy learns from class labels".into());
+        }
+        (false, TargetKind::Labels) => {
+            return Some(
+                "it trains the mean squared error on real values, not on one-hot labels".into(),
+            );
+        }
+        _ => {}
     }
     if !machine_can_run() {
         return Some("this processor has no hardware fused multiply-add".into());
@@ -50,20 +65,44 @@ pub fn why_not(model: &Sequential, targets: TargetKind) -> Option<String> {
     None
 }
 
-/// The positions of the model's dense layers, if the model has the fast
-/// engine's shape; otherwise what is in the way.
-fn dense_layers(model: &Sequential) -> Result<Vec<usize>, String> {
+/// The engine's name for a hidden activation of chapter 4.
+fn hidden(activation: DenseActivation) -> Option<Hidden> {
+    match activation {
+        DenseActivation::Elementwise(Activation::Relu) => Some(Hidden::Relu),
+        DenseActivation::Elementwise(Activation::Tanh) => Some(Hidden::Tanh),
+        DenseActivation::Elementwise(Activation::Sigmoid) => Some(Hidden::Sigmoid),
+        DenseActivation::Elementwise(Activation::Identity) => Some(Hidden::Linear),
+        _ => None,
+    }
+}
+
+// ANCHOR: engine_model
+/// The positions of the model's dense layers and the engine's description
+/// of it, if the model belongs to the fast engine's family; otherwise what
+/// is in the way.
+fn engine_model(model: &Sequential) -> Result<(Vec<usize>, appendix_speed::Model), String> {
     let compiled = model.compiled().ok_or("the model is not compiled")?;
-    if compiled.loss != LossKind::SparseCategoricalCrossEntropy {
-        return Err("its loss must be sparse categorical cross-entropy".into());
+    let (output, metric, last_activation) = match compiled.loss {
+        LossKind::SparseCategoricalCrossEntropy => (
+            Output::SoftmaxCrossEntropy,
+            Metric::Accuracy,
+            DenseActivation::Softmax,
+        ),
+        LossKind::MeanSquaredError => (
+            Output::LinearMse,
+            Metric::MeanAbsoluteError,
+            DenseActivation::Elementwise(Activation::Identity),
+        ),
+        other => {
+            return Err(format!(
+                "it knows cross-entropy and the mean squared error, not {}",
+                other.name()
+            ));
+        }
+    };
+    if let Some(m) = compiled.metrics.iter().find(|&&m| m != metric) {
+        return Err(format!("it cannot measure the metric {}", m.name()));
     }
-    if compiled.optimizer.momentum() != 0.0 {
-        return Err("the optimizer has momentum (the fast engine knows plain SGD only)".into());
-    }
-    if compiled.metrics.iter().any(|&m| m != Metric::Accuracy) {
-        return Err("a metric other than accuracy is asked for".into());
-    }
-    let relu = DenseActivation::Elementwise(Activation::Relu);
     let mut dense = Vec::new();
     let mut activations = Vec::new();
     for (i, (_, layer)) in model.layers().enumerate() {
@@ -76,47 +115,65 @@ fn dense_layers(model: &Sequential) -> Result<Vec<usize>, String> {
             return Err(format!("layer {} is neither Dense nor Flatten", i + 1));
         }
     }
-    let Some((&last, hidden)) = activations.split_last() else {
+    let Some((&last, between)) = activations.split_last() else {
         return Err("the model has no dense layer".into());
     };
-    if let Some(k) = hidden.iter().position(|&a| a != relu) {
-        return Err(format!(
-            "dense layer {} must use ReLU (it knows no other hidden activation)",
-            k + 1
-        ));
+    if last != last_activation {
+        return Err(match output {
+            Output::SoftmaxCrossEntropy => "the last dense layer must be softmax".into(),
+            _ => "the last dense layer must be linear (Activation::Identity)".into(),
+        });
     }
-    if last != DenseActivation::Softmax {
-        return Err("the last dense layer must be softmax".into());
-    }
-    Ok(dense)
+    let hidden = between
+        .iter()
+        .enumerate()
+        .map(|(k, &a)| {
+            hidden(a).ok_or_else(|| {
+                format!(
+                    "dense layer {} uses an activation it does not know \
+                     (it knows ReLU, tanh, sigmoid and identity)",
+                    k + 1
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let shape = appendix_speed::Model {
+        hidden,
+        output,
+        momentum: compiled.optimizer.momentum(),
+    };
+    Ok((dense, shape))
 }
+// ANCHOR_END: engine_model
 
 /// An epoch of `fit` on the fast engine.
 pub(crate) struct FastEngine {
     dense: Vec<usize>,
-    learning_rate: f32,
-    accuracy: bool,
+    shape: appendix_speed::Model,
+    metric: bool,
     trainer: Option<FastMlp>,
+    weights_finite: bool,
 }
 
 impl FastEngine {
-    /// The engine for `model`; an error if the model does not have the
-    /// engine's shape.
+    /// The engine for `model`; an error if the model does not belong to
+    /// the engine's family.
     pub(crate) fn for_model(model: &Sequential) -> Result<FastEngine, TrainError> {
-        let dense = dense_layers(model).map_err(|why| {
+        let (dense, shape) = engine_model(model).map_err(|why| {
             TrainError::InvalidOption(format!("the fast engine cannot train this model: {why}"))
         })?;
         let compiled = model.checked_compiled()?;
         Ok(FastEngine {
             dense,
-            learning_rate: compiled.optimizer.learning_rate(),
-            accuracy: compiled.metrics.contains(&Metric::Accuracy),
+            shape,
+            metric: !compiled.metrics.is_empty(),
             trainer: None,
+            weights_finite: true,
         })
     }
 
-    /// Copies the model's weights into a new trainer for batches of up to
-    /// `batch_size` samples.
+    /// Copies the model's weights, and the optimizer's velocities, into a
+    /// new trainer for batches of up to `batch_size` samples.
     fn start(&self, model: &Sequential, batch_size: usize) -> Result<FastMlp, NetError> {
         let cores: Vec<&ch04_backprop::Dense> = self
             .dense
@@ -133,14 +190,39 @@ impl FastEngine {
             .iter()
             .map(|d| (d.weights.view(), d.bias.view()))
             .collect();
-        let config = FastConfig {
+        // A small model runs faster on one thread: the two threads meet a
+        // few times per batch, which costs more than they save.
+        let work: usize = cores.iter().map(|d| d.weights.len()).sum();
+        let mut config = FastConfig {
             batch_size,
             ..FastConfig::default()
         };
-        FastMlp::from_parameters(&layers, config)
+        if work < SMALL_MODEL {
+            config.threads = 1;
+        }
+        let mut trainer = FastMlp::new(&self.shape, &layers, config)?;
+        let compiled = model.checked_compiled()?;
+        let velocities = compiled.optimizer.velocities();
+        if self.shape.momentum != 0.0 && velocities.len() == 2 * layers.len() {
+            let pairs: Option<Vec<_>> = velocities
+                .chunks(2)
+                .map(|vb| {
+                    let w = vb[0].view().into_dimensionality().ok()?;
+                    let b = vb[1].view().into_dimensionality().ok()?;
+                    Some((w, b))
+                })
+                .collect();
+            // Velocities of other shapes start again from zero, as `Sgd`
+            // itself does.
+            if let Some(pairs) = pairs {
+                let _ = trainer.set_velocities(&pairs);
+            }
+        }
+        Ok(trainer)
     }
 
-    /// Writes the trainer's weights back into the model.
+    /// Writes the trainer's weights back into the model, and its velocities
+    /// into the optimizer.
     fn write_back(&mut self, model: &mut Sequential) -> Result<(), NetError> {
         let Some(trainer) = self.trainer.take() else {
             return Ok(());
@@ -155,23 +237,48 @@ impl FastEngine {
             core.weights.assign(&w);
             core.bias.assign(&b);
         }
+        if self.shape.momentum != 0.0
+            && let Some(compiled) = model.compiled_mut()
+        {
+            let velocities: Vec<ArrayD<f32>> = trainer
+                .velocities()
+                .into_iter()
+                .flat_map(|(w, b)| [w.into_dyn(), b.into_dyn()])
+                .collect();
+            compiled.optimizer.set_velocities(velocities);
+        }
         Ok(())
     }
+}
+
+/// Below this many weights, the fast engine trains on one thread.
+const SMALL_MODEL: usize = 20_000;
+
+/// The `Sequential` model inside, or an error: the fast engine trains no
+/// other kind of model.
+fn sequential(model: &mut dyn Model) -> Result<&mut Sequential, NetError> {
+    model
+        .as_any_mut()
+        .downcast_mut::<Sequential>()
+        .ok_or_else(|| {
+            NetError::InvalidArgument("the fast engine trains Sequential models only".into())
+        })
 }
 
 impl BatchTrainer for FastEngine {
     fn train_batch(
         &mut self,
-        model: &mut Sequential,
+        model: &mut dyn Model,
         x: ArrayView2<f32>,
         targets: Targets<'_>,
-    ) -> Result<BatchResult, TrainError> {
-        let Targets::Labels(labels) = targets else {
-            return Err(NetError::InvalidArgument(
-                "the fast engine trains on class labels only".into(),
-            )
-            .into());
+    ) -> Result<BatchReport, TrainError> {
+        let model = sequential(model)?;
+        let targets = match targets {
+            Targets::Labels(labels) => appendix_speed::Targets::Labels(labels),
+            Targets::Values(values) => appendix_speed::Targets::Values(values),
         };
+        // The rate in force now: a callback may have changed it.
+        let learning_rate = model.checked_compiled()?.optimizer.learning_rate();
         let fits = |t: &FastMlp| x.nrows() <= t.config().batch_size;
         if !self.trainer.as_ref().is_some_and(fits) {
             self.write_back(model)?;
@@ -180,13 +287,18 @@ impl BatchTrainer for FastEngine {
         let Some(trainer) = self.trainer.as_mut() else {
             return Err(NetError::InvalidArgument("the fast trainer did not start".into()).into());
         };
-        match trainer.train_batch(x, labels, self.learning_rate) {
-            Ok(stats) => Ok(BatchResult {
-                loss: stats.loss,
-                accuracy: self.accuracy.then_some(stats.accuracy),
-                mae: None,
-                samples: stats.samples,
-            }),
+        match trainer.train_batch_on(x, targets, learning_rate) {
+            Ok(stats) => {
+                self.weights_finite = stats.weights_finite;
+                let labels = self.shape.output.takes_labels();
+                Ok(BatchResult {
+                    loss: stats.loss,
+                    accuracy: (self.metric && labels).then_some(stats.accuracy),
+                    mae: (self.metric && !labels).then_some(stats.mae),
+                    samples: stats.samples,
+                }
+                .into())
+            }
             Err(e) => {
                 self.write_back(model)?;
                 Err(e.into())
@@ -194,7 +306,240 @@ impl BatchTrainer for FastEngine {
         }
     }
 
-    fn finish(&mut self, model: &mut Sequential) -> Result<(), TrainError> {
-        Ok(self.write_back(model)?)
+    fn weights_finite(&self) -> Option<bool> {
+        Some(self.weights_finite)
+    }
+
+    fn finish(&mut self, model: &mut dyn Model) -> Result<(), TrainError> {
+        Ok(self.write_back(sequential(model)?)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fast engine against the clear one, through `fit`: random models
+    //! of the whole family, on the weights, the losses and the metrics.
+
+    use super::*;
+    use crate::callbacks::TerminateOnNan;
+    use crate::{Engine, FitOptions, InMemory, Training};
+    use ch00_toolbox::seeded_rng;
+    use ch08_sequential::{Sgd, Softmax};
+    use ndarray::Array2;
+    use proptest::prelude::*;
+    use rand::Rng;
+
+    const HIDDEN: [Activation; 4] = [
+        Activation::Relu,
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Identity,
+    ];
+
+    /// A compiled model: dense layers of the given widths and activations,
+    /// then softmax with cross-entropy (`classify`) or a linear output with
+    /// the mean squared error, with the metric that goes with the loss.
+    fn model(
+        n_in: usize,
+        hidden: &[(usize, Activation)],
+        outputs: usize,
+        classify: bool,
+        momentum: f32,
+        seed: u64,
+    ) -> Sequential {
+        let mut model = Sequential::new(seed);
+        let mut inputs = Some(n_in);
+        for &(width, f) in hidden {
+            let dense = Dense::new(width, f);
+            let dense = match inputs.take() {
+                Some(n) => dense.with_inputs(n),
+                None => dense,
+            };
+            model.add(dense).unwrap();
+        }
+        let last = match classify {
+            true => Dense::new(outputs, Softmax),
+            false => Dense::new(outputs, Activation::Identity),
+        };
+        model
+            .add(match inputs {
+                Some(n) => last.with_inputs(n),
+                None => last,
+            })
+            .unwrap();
+        let (loss, metric) = match classify {
+            true => (LossKind::SparseCategoricalCrossEntropy, Metric::Accuracy),
+            false => (LossKind::MeanSquaredError, Metric::MeanAbsoluteError),
+        };
+        let sgd = Sgd::new(0.05).with_momentum(momentum);
+        model.compile(loss, sgd, &[metric]).unwrap();
+        model
+    }
+
+    fn largest_difference(a: &Sequential, b: &Sequential) -> f32 {
+        let (a, b) = (a.get_weights(), b.get_weights());
+        a.iter()
+            .zip(&b)
+            .flat_map(|(x, y)| {
+                x.iter()
+                    .zip(y)
+                    .map(|(x, y)| (x - y).abs() / x.abs().max(y.abs()).max(1.0))
+                    .collect::<Vec<_>>()
+            })
+            .fold(0.0, f32::max)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Three epochs of `fit` (the optimizer's velocities go back and
+        /// forth between the model and the engine at every epoch) with the
+        /// fast and the clear engine: the same history and weights, up to
+        /// the order of the sums.
+        #[test]
+        fn fit_on_the_fast_engine_matches_the_clear_engine(
+            hidden in prop::collection::vec((1usize..24, 0usize..4), 0..=2),
+            n_in in 1usize..20,
+            outputs in 1usize..5,
+            classify in prop::bool::ANY,
+            momentum in prop::bool::ANY,
+            batch in 1usize..10,
+            n in 4usize..30,
+            seed in 0u64..1000,
+        ) {
+            if !machine_can_run() {
+                eprintln!("skipped: this processor cannot run the fast engine");
+                return Ok(());
+            }
+            let hidden: Vec<_> = hidden.iter().map(|&(w, f)| (w, HIDDEN[f])).collect();
+            let outputs = if classify { outputs.max(2) } else { outputs };
+            let momentum = if momentum { 0.9 } else { 0.0 };
+            let mut rng = seeded_rng(seed);
+            let x = Array2::from_shape_simple_fn((n, n_in), || rng.random_range(-1.0f32..1.0));
+            let labels: Vec<u8> = (0..n).map(|_| rng.random_range(0..outputs as u8)).collect();
+            let values = Array2::from_shape_simple_fn((n, outputs), || rng.random_range(-1.0f32..1.0));
+            let data = match classify {
+                true => InMemory::new(x.view(), &labels[..]).unwrap(),
+                false => InMemory::new(x.view(), values.view()).unwrap(),
+            };
+            let mut fast = model(n_in, &hidden, outputs, classify, momentum, seed);
+            let mut clear = model(n_in, &hidden, outputs, classify, momentum, seed);
+            prop_assert!(supports(&fast));
+            let options = || FitOptions::new().epochs(3).batch_size(batch).seed(seed).verbose(false);
+            let f = fast.fit(&data, options().engine(Engine::Fast)).unwrap();
+            let c = clear.fit(&data, options().engine(Engine::Clear)).unwrap();
+            prop_assert!(f.epochs.iter().all(|e| e.engine == Engine::Fast));
+            for (f, c) in f.epochs.iter().zip(&c.epochs) {
+                let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(b.abs()).max(1.0);
+                prop_assert!(close(f.loss, c.loss), "epoch {}: {} vs {}", f.epoch, f.loss, c.loss);
+                prop_assert_eq!(f.accuracy.is_some(), classify);
+                prop_assert_eq!(f.mae.is_some(), !classify);
+                if let (Some(a), Some(b)) = (f.mae, c.mae) {
+                    prop_assert!(close(a, b), "mae {} vs {}", a, b);
+                }
+                if let (Some(a), Some(b)) = (f.accuracy, c.accuracy) {
+                    // A sample on the edge between two classes may tip.
+                    prop_assert!((a - b).abs() <= 1.0 / n as f32 + 1e-6, "accuracy {} vs {}", a, b);
+                }
+            }
+            let diff = largest_difference(&fast, &clear);
+            prop_assert!(diff < 2e-4, "weights differ by {}", diff);
+            if momentum != 0.0 {
+                let velocities = |m: &Sequential| m.compiled().unwrap().optimizer.velocities().to_vec();
+                let (vf, vc) = (velocities(&fast), velocities(&clear));
+                prop_assert_eq!(vf.len(), vc.len());
+                for (a, b) in vf.iter().zip(&vc) {
+                    let d = a.iter().zip(b).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+                    prop_assert!(d < 2e-4, "velocities differ by {}", d);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_family_is_what_the_engine_says_it_is() {
+        let with = |hidden: Activation, classify: bool, momentum: f32| {
+            supports(&model(4, &[(5, hidden)], 3, classify, momentum, 1))
+        };
+        for f in HIDDEN {
+            for classify in [true, false] {
+                assert!(with(f, classify, 0.0) && with(f, classify, 0.9), "{f:?}");
+            }
+        }
+        assert!(!with(Activation::Step, true, 0.0));
+        // Softmax with the squared error, a metric of the other kind, a
+        // loss it does not know: not in the family.
+        let mut odd = model(4, &[(5, Activation::Relu)], 3, true, 0.0, 1);
+        let sgd = Sgd::new(0.1);
+        odd.compile(LossKind::MeanSquaredError, sgd.clone(), &[])
+            .unwrap();
+        assert!(engine_model(&odd).unwrap_err().contains("linear"));
+        let mut mae = model(4, &[], 1, false, 0.0, 1);
+        mae.compile(LossKind::MeanAbsoluteError, sgd, &[]).unwrap();
+        assert!(
+            engine_model(&mae)
+                .unwrap_err()
+                .contains("mean_absolute_error")
+        );
+        // The kind of targets must fit the output.
+        let regressor = model(4, &[], 2, false, 0.0, 1);
+        let why = why_not(&regressor, TargetKind::Labels).unwrap();
+        assert!(why.contains("real values"), "{why}");
+        let classifier = model(4, &[], 2, true, 0.0, 1);
+        let why = why_not(&classifier, TargetKind::Values).unwrap();
+        assert!(why.contains("class labels"), "{why}");
+    }
+
+    /// A regressor whose first step overflows (a rate of 10³⁸ against
+    /// gradients of about 50): `TerminateOnNan` stops on the fast engine
+    /// after that first batch, whose loss (measured before the step) was
+    /// still finite; the clear engine would only see it in the next loss.
+    #[test]
+    #[cfg_attr(
+        no_fast_engine,
+        ignore = "this processor has no hardware fused multiply-add: the fast engine cannot run"
+    )]
+    fn terminate_on_nan_stops_at_the_batch_that_broke_a_weight() {
+        let mut rng = seeded_rng(3);
+        let x = Array2::from_shape_simple_fn((64, 3), || rng.random_range(-1.0f32..1.0));
+        let y = Array2::from_elem((64, 1), 100.0f32);
+        let data = InMemory::new(x.view(), y.view()).unwrap();
+        let mut net = model(3, &[(4, Activation::Identity)], 1, false, 0.0, 2);
+        net.compiled_mut().unwrap().optimizer = Sgd::new(1e38);
+        let mut stop = TerminateOnNan;
+        let mut losses = Losses(Vec::new());
+        let history = net
+            .fit(
+                &data,
+                FitOptions::new()
+                    .epochs(50)
+                    .batch_size(4)
+                    .verbose(false)
+                    .engine(Engine::Fast)
+                    .callback(&mut stop)
+                    .callback(&mut losses),
+            )
+            .unwrap();
+        let why = history.stopped.expect("training stops");
+        assert!(why.contains("a weight became NaN or infinite"), "{why}");
+        assert!(why.contains("epoch 1, batch 1"), "{why}");
+        assert_eq!(history.epochs.len(), 1, "{why}");
+        assert_eq!(losses.0.len(), 1);
+        assert!(losses.0[0].is_finite(), "{:?}", losses.0);
+        assert!(
+            net.get_weights()
+                .iter()
+                .any(|w| w.iter().any(|v| !v.is_finite()))
+        );
+    }
+
+    /// Records every batch loss.
+    struct Losses(Vec<f32>);
+
+    impl crate::Callback for Losses {
+        fn on_batch_end(&mut self, _epoch: usize, _step: usize, loss: f32) -> crate::Control {
+            self.0.push(loss);
+            crate::Control::Continue
+        }
     }
 }
