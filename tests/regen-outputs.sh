@@ -39,6 +39,8 @@ writes  ch02-hebb/capacity.txt                   -p ch02-hebb --example figures
 writes  ch03-perceptron/setosa.txt              -p ch03-perceptron --example numbers
 writes  ch03-perceptron/novikoff.txt            -p ch03-perceptron --example numbers
 writes  ch03-perceptron/one-vs-rest.txt         -p ch03-perceptron --example numbers
+writes  ch03-perceptron/accuracy-history.txt    -p ch03-perceptron --example numbers
+writes  ch03-perceptron/distance-rule.txt       -p ch03-perceptron --example numbers
 writes  ch03-perceptron/xor.txt                 -p ch03-perceptron --example numbers
 writes  ch04-backprop/by-hand.txt                -p ch04-backprop --example by_hand
 writes  ch04-backprop/by-hand-batch.txt          -p ch04-backprop --example by_hand
@@ -52,6 +54,9 @@ writes  ch04-backprop/gradient-check.txt         -p ch04-backprop --example figu
 writes  ch04-backprop/gradient-check-steps.txt   -p ch04-backprop --example sweeps
 writes  ch04-backprop/xor-seeds.txt              -p ch04-backprop --example sweeps
 writes  ch05-regression/overfitting.txt         -p ch05-regression --example overfitting
+writes  ch05-regression/imputation.txt          -p ch05-regression --example districts
+writes  ch05-regression/first-epoch.txt         -p ch05-regression --example districts
+writes  ch05-regression/seeds.txt               -p ch05-regression --example seeds
 capture ch05-regression/train.txt "compared as printed: 4 decimals" -p ch05-regression --bin ch05-regression
 writes  ch06-classification/spirals.txt         -p ch06-classification --example classifiers
 writes  ch06-classification/moons.txt           -p ch06-classification --example classifiers

@@ -2,12 +2,13 @@
 //! `cargo run -p ch03-perceptron --example numbers`.
 //!
 //! Each section is also written to `book/outputs/ch03-perceptron/` (`setosa`,
-//! `novikoff`, `one-vs-rest`, `xor`), where the page includes it.
+//! `novikoff`, `one-vs-rest`, `accuracy-history`, `xor`), where the page
+//! includes or quotes it; `distance-rule` holds the answer to exercise 3.
 
 use ch03_perceptron::convergence::{novikoff_bound, radius, widest_margin};
-use ch03_perceptron::multiclass::{accuracy, confusion, predict_classes};
+use ch03_perceptron::multiclass::{accuracy, confusion, fit_with_history, predict_classes};
 use ch03_perceptron::{Feature, Iris, Perceptron, Species, StepFunction, TrainConfig, xor};
-use ndarray::array;
+use ndarray::{Axis, array};
 use std::io::Write;
 
 use ch00_toolbox::output::{Compared, Output, outputs_dir};
@@ -169,6 +170,58 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
 
+    println!("wrote {}", out.save()?.display());
+
+    println!("\n== One-vs-rest on the petals, accuracy after each of 100 epochs ==");
+    let mut out = output("accuracy-history");
+    let x = iris.petals();
+    let targets = iris.one_vs_rest_all(step);
+    let mut layer = Perceptron::new(2, 3, step)?;
+    let history = fit_with_history(&mut layer, x.view(), targets.view(), &truth, 100, 0.1, 42)?;
+    let range = |values: &mut dyn Iterator<Item = f32>| {
+        values.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        })
+    };
+    for species in Species::ALL {
+        let j = species.index();
+        let (lo, hi) = range(&mut history.per_unit.iter().map(|u| u[j]));
+        writeln!(
+            out,
+            "{species:?} unit: from {lo:.2} to {hi:.2}; after epoch 1 {:.2}",
+            history.per_unit[0][j]
+        )?;
+    }
+    let (lo, hi) = range(&mut history.combined.iter().copied());
+    writeln!(out, "three species: from {lo:.2} to {hi:.2}")?;
+    println!("wrote {}", out.save()?.display());
+
+    println!("\n== Exercise 3: the largest distance instead of the largest net input ==");
+    let mut out = output("distance-rule");
+    let mut p = Perceptron::new(2, 3, step)?;
+    let config = TrainConfig {
+        learning_rate: 0.1,
+        max_epochs: 100,
+        seed: 42,
+    };
+    p.fit(x.view(), targets.view(), &config)?;
+    let norms = p.weights.map_axis(Axis(0), |c| c.dot(&c).sqrt());
+    let distances = p.net_input(x.view())? / &norms;
+    let by_distance: Vec<usize> = distances
+        .rows()
+        .into_iter()
+        .map(|row| {
+            (0..row.len())
+                .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+                .unwrap_or(0)
+        })
+        .collect();
+    writeln!(
+        out,
+        "petals, 100 epochs: largest net input {:.3}, largest distance {:.3}",
+        accuracy(&predict_classes(&p, x.view())?, &truth)?,
+        accuracy(&by_distance, &truth)?
+    )?;
     println!("wrote {}", out.save()?.display());
 
     println!("\n== XOR ==");

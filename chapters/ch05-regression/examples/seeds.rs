@@ -7,8 +7,12 @@
 //! 2. on four different splits, for three weight seeds each;
 //!
 //! and prints each test MSE, with the MSE of always predicting the training
-//! mean for scale.
+//! mean for scale. It writes the same report to
+//! `book/outputs/ch05-regression/seeds.txt`, which the page quotes.
 
+use std::io::Write;
+
+use ch00_toolbox::output::{Compared, Output, outputs_dir};
 use ch04_backprop::Mse;
 use ch05_regression::train::{TrainConfig, evaluate, train};
 use ch05_regression::{HousingData, Imputation, housing, split_indices};
@@ -16,9 +20,16 @@ use ch05_regression::{HousingData, Imputation, housing, split_indices};
 const WEIGHT_SEEDS: [u64; 3] = [42, 7, 8];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut out = Output::new(
+        outputs_dir(env!("CARGO_MANIFEST_DIR"), "ch05-regression"),
+        "seeds",
+        "cargo run --release -p ch05-regression --example seeds",
+        // Matrix products sum in an order that may depend on the CPU.
+        Compared::AsPrinted("4 decimals"),
+    );
     let districts = housing::load()?;
 
-    println!("imputation          weight seed  test mse");
+    writeln!(out, "imputation          weight seed  test mse")?;
     let split = split_indices(districts.len(), 42)?;
     for imputation in [Imputation::MedianCount, Imputation::MedianPerHousehold] {
         let data = HousingData::from_split(&districts, &split, imputation)?;
@@ -29,11 +40,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             let (mlp, _) = train(&data, &config, |_| {})?;
             let test = evaluate(&mlp, &data.test, &Mse)?;
-            println!("{:<18}  {seed:>11}  {test:>8.4}", format!("{imputation:?}"));
+            writeln!(
+                out,
+                "{:<18}  {seed:>11}  {test:>8.4}",
+                format!("{imputation:?}")
+            )?;
         }
     }
 
-    println!("\nsplit seed  weight seed  valid mse  test mse  mean-predictor mse");
+    writeln!(
+        out,
+        "\nsplit seed  weight seed  valid mse  test mse  mean-predictor mse"
+    )?;
     let mut all = Vec::new();
     for split_seed in [42u32, 1, 2, 3] {
         let data = HousingData::prepare(&districts, split_seed)?;
@@ -52,7 +70,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let (mlp, history) = train(&data, &config, |_| {})?;
             let test = evaluate(&mlp, &data.test, &Mse)?;
             let valid = history.last().map_or(f32::NAN, |e| e.valid);
-            println!("{split_seed:>10}  {seed:>11}  {valid:>9.4}  {test:>8.4}  {baseline:>18.4}");
+            writeln!(
+                out,
+                "{split_seed:>10}  {seed:>11}  {valid:>9.4}  {test:>8.4}  {baseline:>18.4}"
+            )?;
             all.push(test);
         }
     }
@@ -60,9 +81,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (lo, hi) = all
         .iter()
         .fold((f32::MAX, f32::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-    println!(
+    writeln!(
+        out,
         "test mse over {} runs: mean {mean:.4}, min {lo:.4}, max {hi:.4}",
         all.len()
-    );
+    )?;
+    println!("wrote {}", out.save()?.display());
     Ok(())
 }
