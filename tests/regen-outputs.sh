@@ -42,6 +42,7 @@ writes  ch03-perceptron/one-vs-rest.txt         -p ch03-perceptron --example num
 writes  ch03-perceptron/accuracy-history.txt    -p ch03-perceptron --example numbers
 writes  ch03-perceptron/distance-rule.txt       -p ch03-perceptron --example numbers
 writes  ch03-perceptron/xor.txt                 -p ch03-perceptron --example numbers
+writes  ch04-backprop/descent.txt                -p ch04-backprop --example by_hand
 writes  ch04-backprop/by-hand.txt                -p ch04-backprop --example by_hand
 writes  ch04-backprop/by-hand-batch.txt          -p ch04-backprop --example by_hand
 writes  ch04-backprop/activations-at.txt         -p ch04-backprop --example by_hand

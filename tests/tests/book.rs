@@ -488,6 +488,12 @@ const QUOTES: &[book_tests::Quote] = &[
     ),
     q(
         "ch04-backprop.md",
+        "the distance goes 2, 1.2, 0.72, 0.432, …",
+        "ch04-backprop/descent.txt",
+        "0 0.00000 2.00000 16.0000000000 -16.00000 +0.800000 1 0.80000 1.20000 5.7600000000 -9.60000 +0.480000 2 1.28000 0.72000 2.0736000000 -5.76000 +0.288000 3 1.56800 0.43200",
+    ),
+    q(
+        "ch04-backprop.md",
         "is 1.26, still 0.74 short",
         "ch04-backprop/learning-rates.txt",
         "eta 0.01: w after 12 steps 1.2647",

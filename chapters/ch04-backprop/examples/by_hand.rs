@@ -13,7 +13,7 @@
 //!    on a batch of two samples, and the initial weight scales of XOR's
 //!    layers.
 //!
-//! Parts 2 to 4 are also written to `book/outputs/ch04-backprop/`, where the
+//! Each part is also written to `book/outputs/ch04-backprop/`, where the
 //! page includes them (`tests/regen-outputs.sh` rewrites them, and the
 //! chapter's tests check that they are what the code prints).
 
@@ -25,19 +25,35 @@ use ch04_backprop::descent::one_weight_steps;
 use ch04_backprop::worked::{LayerExample, activation_table, init_scales};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    println!("gradient descent on L(w) = (2w - 4)^2, w0 = 0, eta = 0.05");
-    println!("   k        w_k       L(w_k)   dL/dw at w_k   next step -eta*dL/dw");
-    let eta = 0.05;
-    for s in one_weight_steps(2.0, 4.0, 0.0, eta, 5)? {
-        println!(
-            "{:4}  {:9.5}  {:11.8}  {:9.5}      {:+9.6}",
+    let mut out = Output::new(
+        outputs_dir(env!("CARGO_MANIFEST_DIR"), "ch04-backprop"),
+        "descent",
+        "cargo run -p ch04-backprop --example by_hand",
+        // A few additions and multiplications of f64 in a fixed order.
+        Compared::Exactly,
+    );
+    let (x, y, w0, eta) = (2.0, 4.0, 0.0, 0.05);
+    writeln!(
+        out,
+        "gradient descent on L(w) = ({x}w - {y})^2, from w0 = {w0} with eta = {eta}"
+    )?;
+    writeln!(
+        out,
+        "   k       w_k   2 - w_k         L(w_k)  dL/dw at w_k  next step -eta*dL/dw"
+    )?;
+    for s in one_weight_steps(x, y, w0, eta, 5)? {
+        writeln!(
+            out,
+            "{:4}  {:8.5}  {:8.5}  {:13.10}  {:12.5}  {:+20.6}",
             s.k,
             s.w,
+            y / x - s.w,
             s.loss,
             s.slope,
             -eta * s.slope
-        );
+        )?;
     }
+    println!("wrote {}", out.save()?.display());
     println!();
 
     let (x, y) = PAGE_SAMPLE;
