@@ -65,7 +65,8 @@ writes  ch07-fashion-mnist/files.txt            -p ch07-fashion-mnist --example 
 writes  ch07-fashion-mnist/statistics.txt       -p ch07-fashion-mnist --example statistics
 capture ch08-sequential/summary.txt "compared as printed: 3 and 4 decimals" -p ch08-sequential --example summary
 capture ch08-sequential/momentum.txt "compared as printed: 2 significant digits" -p ch08-sequential --example figures
-writes  ch10-functional/wide-deep.txt          -p ch10-functional --bin ch10-functional
+writes  ch10-functional/summary.txt            -p ch10-functional --example report
+writes  ch10-functional/wide-deep.txt          -p ch10-functional --example report
 }
 # -----------------------------------------------------------------------------
 

@@ -15,12 +15,14 @@ use crate::spec::GraphSpec;
 use crate::summary::describe_kind;
 use crate::wide_deep::Outcome;
 
+/// A node placed in the diagram: name, label, depth, column, nodes in its
+/// row, inputs.
+type Placed = (String, String, usize, usize, usize, Vec<usize>);
+
 /// Where each node of a graph goes: its depth (the longest path from an
 /// input) and its place among the nodes of that depth. Returns, for each
 /// node, `(name, label, depth, column, of, inputs)`.
-fn layout(
-    spec: &GraphSpec,
-) -> Result<Vec<(String, String, usize, usize, usize, Vec<usize>)>, FigureError> {
+fn layout(spec: &GraphSpec) -> Result<Vec<Placed>, FigureError> {
     let model = crate::Functional::build(spec.clone(), 0)
         .map_err(|e| FigureError(format!("the graph cannot be drawn: {e}")))?;
     let nodes = model.nodes();

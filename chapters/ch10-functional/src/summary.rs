@@ -114,9 +114,8 @@ impl fmt::Display for GraphSummary {
         }
         let total: usize = widths.iter().sum::<usize>() + 3 * 3;
         let line = |f: &mut fmt::Formatter<'_>, row: &[String; 4]| {
-            writeln!(
-                f,
-                "{:<a$} │ {:<b$} │ {:>c$} │ {:<d$}",
+            let text = format!(
+                "{:<a$} │ {:<b$} │ {:>c$} │ {}",
                 row[0],
                 row[1],
                 row[2],
@@ -124,8 +123,8 @@ impl fmt::Display for GraphSummary {
                 a = widths[0],
                 b = widths[1],
                 c = widths[2],
-                d = widths[3]
-            )
+            );
+            writeln!(f, "{}", text.trim_end())
         };
         writeln!(f, "Model: \"{}\"", self.model)?;
         writeln!(f, "{}", "━".repeat(total))?;
