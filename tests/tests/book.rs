@@ -884,6 +884,12 @@ const QUOTES: &[book_tests::Quote] = &[
     ),
     q(
         "ch07-fashion-mnist.md",
+        "between 457 (T-shirt/top) and 556 (Trouser)",
+        "ch07-fashion-mnist/files.txt",
+        "0 T-shirt/top 6000 5543 457 1000 1 Trouser 6000 5444 556 1000",
+    ),
+    q(
+        "ch07-fashion-mnist.md",
         "67.7 % on the test set",
         "ch07-fashion-mnist/statistics.txt",
         "test accuracy 67.7 %",
