@@ -104,9 +104,19 @@ impl Sgd {
     /// One step on every parameter of `layers`, using the gradients of their
     /// last backward pass.
     pub fn step(&mut self, layers: &mut [Box<dyn Layer>]) -> Result<(), NetError> {
+        self.step_each(layers.iter_mut().map(|l| l.as_mut() as &mut dyn Layer))
+    }
+
+    /// The same step on layers that are not kept in one list: the fields of
+    /// a model written as a Rust type (chapter 10), given in a fixed order,
+    /// since the velocities follow that order.
+    pub fn step_each<'a>(
+        &mut self,
+        layers: impl IntoIterator<Item = &'a mut dyn Layer>,
+    ) -> Result<(), NetError> {
         let (lr, mu) = (self.learning_rate, self.momentum);
         let mut k = 0; // index of the parameter tensor across all layers
-        for layer in layers.iter_mut() {
+        for layer in layers {
             let first = k;
             // v ← μ·v − η·g, for each gradient of this layer.
             for g in layer.gradients() {

@@ -13,6 +13,8 @@
 //! - [`functional`]: [`Functional`], the model built from a description,
 //!   with backpropagation on the graph;
 //! - [`model_impl`]: `Functional` as a chapter 9 model;
+//! - [`subclass`]: [`WideAndDeep`], the same kind of model written as a
+//!   Rust type with its own forward and backward passes;
 //! - [`data`]: [`MultiData`], a data set of several named inputs and
 //!   targets;
 //! - [`summary`]: the table of layers, shapes, parameters and connections;
@@ -27,6 +29,7 @@ pub mod figures;
 pub mod functional;
 pub mod model_impl;
 pub mod spec;
+pub mod subclass;
 pub mod summary;
 pub mod wide_deep;
 
@@ -34,3 +37,4 @@ pub use data::MultiData;
 pub use error::GraphError;
 pub use functional::{Functional, GraphCompiled, Node, Op, OutputLoss};
 pub use spec::{GraphSpec, InputSpec, LayerKind, LayerSpec, Tensor};
+pub use subclass::WideAndDeep;

@@ -303,3 +303,43 @@ pub fn best(outcomes: &[Outcome]) -> Option<&Outcome> {
         .iter()
         .min_by(|a, b| a.test_mse.total_cmp(&b.test_mse))
 }
+
+// ANCHOR: train_subclassed
+/// Trains [`WideAndDeep`](crate::WideAndDeep), the two-output model written
+/// as a Rust type, exactly as [`train_variant`] trains
+/// [`Variant::TwoOutputs`]: same seed (hence the same initial weights),
+/// same data, same `fit`.
+pub fn train_subclassed(data: &HousingData, config: &TrainConfig) -> Result<Outcome, TrainError> {
+    let mut model = crate::WideAndDeep::new(
+        WIDE.len(),
+        DEEP.len(),
+        30, // as in `two_inputs`
+        config.seed,
+        Sgd::new(config.learning_rate),
+        LOSS_WEIGHTS,
+    )?;
+    let (train, valid, test) = (&data.train, &data.valid, &data.test);
+    let options = FitOptions::new()
+        .epochs(config.epochs)
+        .batch_size(config.batch_size)
+        .seed(config.seed + 1)
+        .verbose(false);
+    let t = split_data(train.x.view(), train.y.view(), true)?;
+    let v = split_data(valid.x.view(), valid.y.view(), true)?;
+    let history = model.fit(&t, options.validation_data(&v))?;
+    let test_set = split_data(test.x.view(), test.y.view(), true)?;
+    let eval = model.evaluate(&test_set)?;
+    let test_mse = eval.outputs.first().map_or(eval.loss, |o| o.1);
+    let predictions = model
+        .predict_dataset(&test_set)?
+        .slice_axis_move(Axis(1), Slice::from(0..1))
+        .to_owned();
+    Ok(Outcome {
+        variant: Variant::TwoOutputs,
+        params: model.parameter_count(),
+        history,
+        test_mse,
+        predictions,
+    })
+}
+// ANCHOR_END: train_subclassed

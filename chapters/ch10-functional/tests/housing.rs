@@ -6,14 +6,9 @@ use ch00_toolbox::download::Source;
 use ch00_toolbox::real_data::HOUSING;
 use ch05_regression::HousingData;
 use ch05_regression::housing::{self, HOUSING_CSV, HOUSING_DIR};
-use ch10_functional::wide_deep::{Variant, compare, config};
+use ch10_functional::wide_deep::{Variant, compare, config, train_subclassed, train_variant};
 
-#[test]
-#[cfg_attr(
-    no_housing,
-    ignore = "housing.csv not found: set HOUSING_DIR, or fill data/housing with `cargo run --release -p ch05-regression`"
-)]
-fn every_variant_learns_house_values_on_chapter_5s_split() {
+fn housing_data() -> HousingData {
     let dir = HOUSING.dir().unwrap_or_else(|e| panic!("{e}"));
     let source = Source::Provided {
         variable: HOUSING_DIR.into(),
@@ -21,7 +16,32 @@ fn every_variant_learns_house_values_on_chapter_5s_split() {
     };
     let path = HOUSING_CSV.fetch(&source).unwrap();
     let districts = housing::load_from(&path).unwrap();
-    let data = HousingData::prepare(&districts, 42).unwrap();
+    HousingData::prepare(&districts, 42).unwrap()
+}
+
+#[test]
+#[cfg_attr(
+    no_housing,
+    ignore = "housing.csv not found: set HOUSING_DIR, or fill data/housing with `cargo run --release -p ch05-regression`"
+)]
+fn the_subclassed_model_reaches_the_graph_models_test_mse_on_housing() {
+    let data = housing_data();
+    let config = config(Some(2));
+    let graph = train_variant(Variant::TwoOutputs, &data, &config).unwrap();
+    let custom = train_subclassed(&data, &config).unwrap();
+    eprintln!("graph {} / struct {}", graph.test_mse, custom.test_mse);
+    assert_eq!(graph.test_mse, custom.test_mse);
+    assert_eq!(graph.predictions, custom.predictions);
+    assert_eq!(graph.params, custom.params);
+}
+
+#[test]
+#[cfg_attr(
+    no_housing,
+    ignore = "housing.csv not found: set HOUSING_DIR, or fill data/housing with `cargo run --release -p ch05-regression`"
+)]
+fn every_variant_learns_house_values_on_chapter_5s_split() {
+    let data = housing_data();
     let outcomes = compare(&data, &config(None)).unwrap();
     let variance = {
         let y = &data.test.y;
