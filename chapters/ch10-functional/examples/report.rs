@@ -8,7 +8,9 @@ use std::time::Instant;
 use ch00_toolbox::output::{Compared, Output, outputs_dir};
 use ch05_regression::{HousingData, housing};
 use ch10_functional::Functional;
-use ch10_functional::wide_deep::{best, compare, config, report, two_inputs};
+use ch10_functional::wide_deep::{
+    Variant, best, compare, config, report, train_subclassed, two_inputs,
+};
 
 /// The seed of chapter 5's train / validation / test split.
 const SPLIT_SEED: u32 = 42;
@@ -51,5 +53,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     writeln!(out, "\nbest: {}", best.variant.label())?;
     writeln!(out, "test mse: {:.4}", best.test_mse)?;
     out.save()?;
+    // Wide & Deep written as a Rust type, trained as the graph was.
+    let graph = outcomes
+        .iter()
+        .find(|o| o.variant == Variant::TwoOutputs)
+        .ok_or("the two-output model was not trained")?;
+    let custom = train_subclassed(&data, &config)?;
+    let mut sub = Output::new(&dir, "subclass", command, Compared::AsPrinted("4 decimals"));
+    writeln!(
+        sub,
+        "same seed, same data, same fit, {} epochs:",
+        config.epochs
+    )?;
+    writeln!(
+        sub,
+        "  graph (two_inputs(true)):  test mse {:.4}",
+        graph.test_mse
+    )?;
+    writeln!(
+        sub,
+        "  struct (WideAndDeep):      test mse {:.4}",
+        custom.test_mse
+    )?;
+    let same = graph.test_mse.to_bits() == custom.test_mse.to_bits()
+        && graph.predictions == custom.predictions;
+    writeln!(
+        sub,
+        "  bit for bit the same test mse and predictions: {}",
+        if same { "yes" } else { "no" }
+    )?;
+    sub.save()?;
     Ok(())
 }
