@@ -142,7 +142,7 @@ for file in "${files[@]}"; do
 done
 recorded=()
 while read -r kind file _; do
-    [ "$kind" = record ] && recorded+=("$file")
+    if [ "$kind" = record ]; then recorded+=("$file"); fi
 done <"$root/tests/record-long-runs.sh"
 while IFS= read -r -d '' path; do
     file="${path#"$out"/}"

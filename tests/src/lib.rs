@@ -414,21 +414,28 @@ pub struct OutputEntry {
 /// The script that regenerates every output file, relative to the root.
 pub const REGEN_SCRIPT: &str = "tests/regen-outputs.sh";
 
+/// The script that records the long runs (CI does not rerun them), relative
+/// to the root. Its registry lines are `record FILE ARGS…`.
+pub const RECORD_SCRIPT: &str = "tests/record-long-runs.sh";
+
 /// The registry lines of the regeneration script's text: `writes FILE ARGS…`
-/// and `capture FILE "HOW COMPARED" ARGS…`.
+/// and `capture FILE "HOW COMPARED" ARGS…`; and of the recording script's:
+/// `record FILE ARGS…` (read like `capture`, without the quoted words).
 pub fn output_registry(script: &str) -> Vec<OutputEntry> {
     let mut out = Vec::new();
     for (i, line) in script.lines().enumerate() {
-        let (written_by_example, rest) = if let Some(r) = line.strip_prefix("writes ") {
-            (true, r)
+        let (written_by_example, quoted, rest) = if let Some(r) = line.strip_prefix("writes ") {
+            (true, false, r)
         } else if let Some(r) = line.strip_prefix("capture ") {
-            (false, r)
+            (false, true, r)
+        } else if let Some(r) = line.strip_prefix("record ") {
+            (false, false, r)
         } else {
             continue;
         };
         let rest = rest.trim_start();
         let (file, mut args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        if !written_by_example {
+        if quoted {
             // Skip the quoted "how compared".
             let a = args.trim_start();
             args = a
@@ -457,17 +464,19 @@ pub fn output_registry(script: &str) -> Vec<OutputEntry> {
 
 /// Check 5: program output on the pages is regenerated. Every page include
 /// of a file under `book/outputs/` names a file in the registry of
-/// `tests/regen-outputs.sh`; every `writes` line names an example whose source
-/// writes a report of that name; every file under `book/outputs/` is in the
-/// registry and starts with a `# cargo run …` header naming its program.
+/// `tests/regen-outputs.sh` (or, for a long run, of
+/// `tests/record-long-runs.sh`); every `writes` line names an example whose
+/// source writes a report of that name; every file under `book/outputs/` is in
+/// a registry and starts with a `# cargo run …` header naming its program.
 pub fn check_outputs(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let outputs = root.join("book/outputs");
-    let script_path = root.join(REGEN_SCRIPT);
-    let registry = fs::read_to_string(&script_path)
-        .map(|s| output_registry(&s))
-        .unwrap_or_default();
-    let listed = |file: &str| registry.iter().find(|e| e.file == file);
+    let mut registry: Vec<(&str, OutputEntry)> = Vec::new();
+    for script in [REGEN_SCRIPT, RECORD_SCRIPT] {
+        let text = fs::read_to_string(root.join(script)).unwrap_or_default();
+        registry.extend(output_registry(&text).into_iter().map(|e| (script, e)));
+    }
+    let listed = |file: &str| registry.iter().map(|(_, e)| e).find(|e| e.file == file);
 
     for page in pages(root) {
         let Ok(text) = fs::read_to_string(&page) else {
@@ -482,7 +491,7 @@ pub fn check_outputs(root: &Path) -> Vec<String> {
             let file = under.to_string_lossy().replace('\\', "/");
             if listed(&file).is_none() {
                 problems.push(format!(
-                    "{}:{}: includes {}, which no line of {REGEN_SCRIPT} regenerates",
+                    "{}:{}: includes {}, which no line of {REGEN_SCRIPT} or {RECORD_SCRIPT} makes",
                     rel(root, &page),
                     inc.line,
                     inc.file
@@ -491,11 +500,11 @@ pub fn check_outputs(root: &Path) -> Vec<String> {
         }
     }
 
-    for e in &registry {
-        let at = format!("{REGEN_SCRIPT}:{}", e.line);
+    for (script, e) in &registry {
+        let at = format!("{script}:{}", e.line);
         if !outputs.join(&e.file).is_file() {
             problems.push(format!(
-                "{at}: book/outputs/{} does not exist (run `bash {REGEN_SCRIPT}`)",
+                "{at}: book/outputs/{} does not exist (run `bash {script}`)",
                 e.file
             ));
         }
@@ -547,7 +556,9 @@ pub fn check_outputs(root: &Path) -> Vec<String> {
             .replace('\\', "/");
         let shown = rel(root, &path);
         let Some(e) = listed(&file) else {
-            problems.push(format!("{shown}: no line of {REGEN_SCRIPT} regenerates it"));
+            problems.push(format!(
+                "{shown}: no line of {REGEN_SCRIPT} or {RECORD_SCRIPT} makes it"
+            ));
             continue;
         };
         let header = fs::read_to_string(&path)
@@ -691,6 +702,32 @@ mod tests {
                 "ch03-perceptron".to_string(),
                 "../chapters/ch03-perceptron".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn registry_lines_of_both_scripts_are_read() {
+        let script = "writes  ch01-a/x.txt  -p ch01-a --example ex\n\
+                      capture ch02-b/y.txt \"compared as printed: 4 -p no\" -p ch02-b --bin b\n\
+                      record  ch09-c/z.txt  -p ch09-c -- --figures book/figures/ch09-c\n\
+                      # writes nothing\n";
+        let got: Vec<(String, bool, String, Option<String>, usize)> = output_registry(script)
+            .into_iter()
+            .map(|e| (e.file, e.written_by_example, e.package, e.example, e.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "ch01-a/x.txt".into(),
+                    true,
+                    "ch01-a".into(),
+                    Some("ex".into()),
+                    1
+                ),
+                ("ch02-b/y.txt".into(), false, "ch02-b".into(), None, 2),
+                ("ch09-c/z.txt".into(), false, "ch09-c".into(), None, 3),
+            ]
         );
     }
 

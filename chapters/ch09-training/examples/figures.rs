@@ -9,6 +9,10 @@
 //! It reads the history from the metrics JSON, loads the saved weights into
 //! the reference model, predicts the test set and draws the three figures
 //! into `book/figures/ch09-training/`. Both paths can be given as arguments.
+//! It then prints what the chapter reads off the figures: the share of each
+//! class recognised, where the footwear mistakes go, and the mistakes among
+//! the first 30 test images (`tests/record-long-runs.sh` keeps this report
+//! with the run's).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +20,7 @@ use std::process::ExitCode;
 use ch00_toolbox::figure::figures_dir;
 use ch06_classification::metrics::predicted_classes;
 use ch07_fashion_mnist::{CLASS_NAMES, FashionMnist};
-use ch09_training::confusion::confusion_matrix;
+use ch09_training::confusion::{confusion_matrix, per_class_accuracy};
 use ch09_training::run::{compiled_reference_model, draw_figures};
 use ch09_training::{EpochRecord, History, TrainError, Training, load_weights};
 use serde::Deserialize;
@@ -45,6 +49,43 @@ fn redraw(weights: PathBuf, metrics: PathBuf) -> Result<(), TrainError> {
     let dir = figures_dir(env!("CARGO_MANIFEST_DIR"), "ch09-training");
     draw_figures(&dir, &history, &counts, &test, &predicted)?;
     println!("figures written to {}", dir.display());
+
+    println!("share of each class's test images recognised:");
+    for (name, share) in CLASS_NAMES.iter().zip(per_class_accuracy(&counts)) {
+        println!("  {name}: {:.1} %", 100.0 * share);
+    }
+    let footwear = [5, 7, 9]; // Sandal, Sneaker, Ankle boot
+    let bag = 8;
+    let (mut garment, mut bagged, mut total) = (0, 0, 0);
+    for t in footwear {
+        for (p, &c) in counts.row(t).iter().enumerate() {
+            total += c;
+            if p == bag {
+                bagged += c;
+            } else if !footwear.contains(&p) {
+                garment += c;
+            }
+        }
+    }
+    println!(
+        "footwear: of {total} test images, {garment} taken for a garment and {bagged} for a bag"
+    );
+    let shown = 30;
+    let wrong: Vec<String> = (0..shown)
+        .filter(|&i| predicted[i] != usize::from(test.labels[i]))
+        .map(|i| {
+            format!(
+                "{i} ({} taken for {})",
+                CLASS_NAMES[usize::from(test.labels[i])],
+                CLASS_NAMES[predicted[i]]
+            )
+        })
+        .collect();
+    println!(
+        "wrong among the first {shown} test images: {} — {}",
+        wrong.len(),
+        wrong.join(", ")
+    );
     Ok(())
 }
 
