@@ -491,7 +491,7 @@ pub fn check_outputs(root: &Path) -> Vec<String> {
             let file = under.to_string_lossy().replace('\\', "/");
             if listed(&file).is_none() {
                 problems.push(format!(
-                    "{}:{}: includes {}, which no line of {REGEN_SCRIPT} or {RECORD_SCRIPT} makes",
+                    "{}:{}: includes {}, which no line of {REGEN_SCRIPT} regenerates (nor of {RECORD_SCRIPT} records)",
                     rel(root, &page),
                     inc.line,
                     inc.file
@@ -557,7 +557,7 @@ pub fn check_outputs(root: &Path) -> Vec<String> {
         let shown = rel(root, &path);
         let Some(e) = listed(&file) else {
             problems.push(format!(
-                "{shown}: no line of {REGEN_SCRIPT} or {RECORD_SCRIPT} makes it"
+                "{shown}: no line of {REGEN_SCRIPT} regenerates it (nor of {RECORD_SCRIPT} records it)"
             ));
             continue;
         };

@@ -362,3 +362,29 @@ fn a_quoted_number_that_the_program_no_longer_prints_fails() {
     edit(&root, "book/ch01-a-run.md", "Running A", "Running B");
     assert_eq!(book_tests::check_quotes(&root, &[quote]).len(), 2);
 }
+
+#[test]
+fn a_recorded_long_run_counts_as_listed_and_needs_its_header() {
+    let root = good_tree("output-recorded");
+    let file = root.join("book/outputs/ch01-a/long.txt");
+    fs::write(&file, "# cargo run --release -p ch01-a (a long run)\n1\n").unwrap();
+    let p = check_outputs(&root);
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("book/outputs/ch01-a/long.txt")),
+        "an unlisted file passed: {p:?}"
+    );
+    fs::write(
+        root.join("tests/record-long-runs.sh"),
+        "record  ch01-a/long.txt  -p ch01-a -- --epochs 30\n",
+    )
+    .unwrap();
+    assert_eq!(check_outputs(&root), Vec::<String>::new());
+    fs::write(&file, "1\n").unwrap();
+    let p = check_outputs(&root);
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("book/outputs/ch01-a/long.txt") && m.contains("first line")),
+        "a recorded file without its header passed: {p:?}"
+    );
+}
