@@ -139,6 +139,7 @@ impl Isa {
     }
 }
 
+// ANCHOR: model
 /// The activation of a hidden layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hidden {
@@ -208,6 +209,7 @@ impl Model {
         }
     }
 }
+// ANCHOR_END: model
 
 /// The inputs of a data set, one sample per row.
 #[derive(Clone, Copy, Debug)]

@@ -375,10 +375,10 @@ fn engine_seconds(
 fn report_ratio(what: &str, ours: f64, numpy: Result<f64, String>, target: f64) {
     match numpy {
         Ok(theirs) => println!(
-            "{what}: fast engine {ours:.4} s/epoch, NumPy {theirs:.4} s/epoch: {:.2} times faster (target: at least {target})",
+            "{what}: fast engine {ours:.5} s/epoch, NumPy {theirs:.5} s/epoch: {:.2} times faster (target: at least {target})",
             theirs / ours
         ),
-        Err(why) => println!("{what}: fast engine {ours:.4} s/epoch; {why}"),
+        Err(why) => println!("{what}: fast engine {ours:.5} s/epoch; {why}"),
     }
 }
 

@@ -115,6 +115,145 @@ pub const REFERENCES: &[Reference] = &[
     },
 ];
 
+/// One model timed by the benchmark on both sides, in one run: the fast
+/// engine and the NumPy reference trainer
+/// (`chapters/appendix-speed/python/numpy_reference.py`, OpenBLAS on one
+/// thread), same sizes, batch 32, same number of samples.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Versus {
+    /// The model, as the benchmark names it.
+    pub model: &'static str,
+    /// The fast engine's median seconds per epoch.
+    pub engine: f64,
+    /// NumPy's median seconds per epoch.
+    pub numpy: f64,
+    /// How many times faster than NumPy the engine is meant to be.
+    pub target: f64,
+}
+
+impl Versus {
+    /// How many times faster than NumPy the engine was.
+    pub fn ratio(&self) -> f64 {
+        self.numpy / self.engine
+    }
+
+    /// Whether the ratio meets the target.
+    pub fn meets_target(&self) -> bool {
+        self.ratio() >= self.target
+    }
+}
+
+/// A run of the benchmark's comparison with NumPy: what ran, where, when,
+/// and how busy the machine was (the load average over 1, 5 and 15 minutes
+/// before and after; on 2 cores, anything above 1 means another program
+/// shared them).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NumpyRun {
+    /// The command, as typed.
+    pub command: &'static str,
+    /// The processor and its cores.
+    pub machine: &'static str,
+    /// When it ran (UTC).
+    pub date: &'static str,
+    /// The commit the code was at.
+    pub commit: &'static str,
+    /// The load average printed before and after.
+    pub load: (&'static str, &'static str),
+    /// The models, as printed.
+    pub results: &'static [Versus],
+}
+
+// ANCHOR: numpy_runs
+/// The comparisons with NumPy, each copied from the output of one run
+/// (`FASHION_MNIST_DIR` set, `PYTHON` naming an interpreter with NumPy 2.4
+/// and its OpenBLAS). Three runs in a row, on a machine that other programs
+/// kept busy (see the load): the two threads of the engine then wait for
+/// each other far longer than their work takes.
+pub const NUMPY_RUNS: &[NumpyRun] = &[
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, shared with other builds",
+        date: "2026-11-29T15:20:34Z",
+        commit: "4d4a959",
+        load: ("3.54 3.36 3.08", "3.43 3.34 3.08"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 1.1286,
+                numpy: 1.0380,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.3688,
+                numpy: 0.5111,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.0027,
+                numpy: 0.0189,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, shared with other builds",
+        date: "2026-11-29T15:21:39Z",
+        commit: "16b502a",
+        load: ("3.00 3.21 3.05", "3.21 3.25 3.06"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 1.2719,
+                numpy: 1.4061,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.4052,
+                numpy: 0.5185,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.0017,
+                numpy: 0.0165,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, shared with other builds",
+        date: "2026-11-29T15:22:46Z",
+        commit: "0f201d9",
+        load: ("3.30 3.24 3.07", "2.95 3.16 3.05"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 1.9039,
+                numpy: 0.9889,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.1173,
+                numpy: 0.3975,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.0018,
+                numpy: 0.0162,
+                target: 3.0,
+            },
+        ],
+    },
+];
+// ANCHOR_END: numpy_runs
+
 // ANCHOR: draw
 /// Seconds per epoch as horizontal bars: the reference frameworks in grey,
 /// then each step of the optimisation in blue, top to bottom.
@@ -212,6 +351,42 @@ mod tests {
         }
         // The target of the optimisation: at most 0.4 s per epoch.
         assert!(STEPS.last().is_some_and(|s| s.seconds <= 0.4));
+    }
+
+    #[test]
+    fn every_comparison_with_numpy_says_where_and_when_it_ran() {
+        assert!(!NUMPY_RUNS.is_empty());
+        for run in NUMPY_RUNS {
+            assert!(
+                run.command
+                    .starts_with("cargo bench -p ch09-training --bench fast_epoch")
+            );
+            assert!(
+                run.machine.contains("cores") && run.commit.len() == 7,
+                "{run:?}"
+            );
+            assert!(
+                run.date.len() == 20 && run.date.ends_with('Z'),
+                "{}",
+                run.date
+            );
+            for load in [run.load.0, run.load.1] {
+                let parts: Vec<f64> = load.split(' ').filter_map(|x| x.parse().ok()).collect();
+                assert_eq!(parts.len(), 3, "{load}");
+            }
+            assert_eq!(run.results.len(), 3, "the three models of the benchmark");
+            for v in run.results {
+                assert!(v.engine > 0.0 && v.numpy > 0.0 && v.target >= 3.0, "{v:?}");
+                assert_eq!(v.meets_target(), v.numpy >= v.target * v.engine);
+            }
+        }
+        let v = Versus {
+            model: "m",
+            engine: 0.25,
+            numpy: 1.0,
+            target: 5.5,
+        };
+        assert_eq!((v.ratio(), v.meets_target()), (4.0, false));
     }
 
     #[test]
