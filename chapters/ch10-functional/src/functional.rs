@@ -674,6 +674,40 @@ fn metrics(
     Ok((value(Metric::Accuracy)?, value(Metric::MeanAbsoluteError)?))
 }
 
+/// The layers of `spec` (positions in `spec.layers`) in the order
+/// [`Functional::build`] puts them, which is the order of the model's
+/// parameters.
+pub(crate) fn layer_order(spec: &GraphSpec) -> Result<Vec<usize>, GraphError> {
+    let by_name = check_names(spec)?;
+    topological_order(spec, &by_name)
+}
+
+/// The width of every tensor of `spec` (inputs and layers, by name),
+/// found without building anything: a file being loaded is checked against
+/// these before any weight is allocated. A width too large for a `usize`
+/// saturates. Dense layers with other than one input are left to `build`
+/// to report (their width is their number of units all the same).
+pub(crate) fn tensor_widths(spec: &GraphSpec) -> Result<HashMap<String, usize>, GraphError> {
+    let by_name = check_names(spec)?;
+    let order = topological_order(spec, &by_name)?;
+    let mut widths: HashMap<String, usize> = spec
+        .inputs
+        .iter()
+        .map(|i| (i.name.clone(), i.width))
+        .collect();
+    for l in order {
+        let layer = &spec.layers[l];
+        let of = |n: &String| widths.get(n).copied().unwrap_or(0);
+        let width = match &layer.kind {
+            LayerKind::Dense { units, .. } => *units,
+            LayerKind::Concatenate => layer.inputs.iter().map(of).fold(0, usize::saturating_add),
+            LayerKind::Add => layer.inputs.first().map_or(0, of),
+        };
+        widths.insert(layer.name.clone(), width);
+    }
+    Ok(widths)
+}
+
 // ANCHOR: checks
 /// Every name defined once; every name used is defined. Returns where each
 /// name is defined: `None` for an input, `Some(l)` for layer `l`.

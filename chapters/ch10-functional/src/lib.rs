@@ -15,6 +15,8 @@
 //! - [`model_impl`]: `Functional` as a chapter 9 model;
 //! - [`subclass`]: [`WideAndDeep`], the same kind of model written as a
 //!   Rust type with its own forward and backward passes;
+//! - [`save`]: [`save_model`] and [`load_model`], architecture and weights
+//!   in one safetensors file;
 //! - [`data`]: [`MultiData`], a data set of several named inputs and
 //!   targets;
 //! - [`summary`]: the table of layers, shapes, parameters and connections;
@@ -28,6 +30,7 @@ pub mod error;
 pub mod figures;
 pub mod functional;
 pub mod model_impl;
+pub mod save;
 pub mod spec;
 pub mod subclass;
 pub mod summary;
@@ -36,5 +39,6 @@ pub mod wide_deep;
 pub use data::MultiData;
 pub use error::GraphError;
 pub use functional::{Functional, GraphCompiled, Node, Op, OutputLoss};
+pub use save::{AnyModel, Architecture, ModelFileError, Problem, load_model, save_model};
 pub use spec::{GraphSpec, InputSpec, LayerKind, LayerSpec, Tensor};
 pub use subclass::WideAndDeep;
