@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  load average {} before, {} after", run.load.0, run.load.1);
         for v in run.results {
             println!(
-                "{:>8.4} s against {:.4} s: {:>5.2} times faster (target {}: {})  {}",
+                "{:>8.5} s against {:.5} s: {:>5.2} times faster (target {}: {})  {}",
                 v.engine,
                 v.numpy,
                 v.ratio(),
