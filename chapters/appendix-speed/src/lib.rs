@@ -679,8 +679,9 @@ impl FastMlp {
                 barrier: &self.shared.barrier,
             }
         });
-        // SAFETY: the data behind `task` were checked by `check_data` and
-        // are borrowed by our caller, so they outlive this call; this call
+        // SAFETY: the data behind `task` were checked by `check_data`, and
+        // are borrowed by our caller or laid out by it in buffers it drops
+        // only after this call returns or unwinds, so they outlive it; this call
         // ends only after `helper` is dropped, which waits for the helper
         // thread to finish the task, also when `step::run` unwinds. The ISA
         // was checked when the trainer was built; the helper runs the other
@@ -690,7 +691,8 @@ impl FastMlp {
         if self.shared.barrier.is_poisoned() {
             panic!("the helper thread of the fast trainer panicked");
         }
-        // SAFETY: no task is running any more (the helper is done).
+        // SAFETY (both blocks): no task is running any more (the helper is
+        // done).
         let finite = (0..PARTS).all(|t| unsafe { self.shared.part(t) }.finite);
         (unsafe { self.shared.part(0) }.score, finite)
     }
