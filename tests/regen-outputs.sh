@@ -69,6 +69,7 @@ capture ch08-sequential/momentum.txt "compared as printed: 2 significant digits"
 writes  ch10-functional/summary.txt            -p ch10-functional --example report
 writes  ch10-functional/wide-deep.txt          -p ch10-functional --example report
 writes  ch10-functional/subclass.txt           -p ch10-functional --example report
+writes  ch10-functional/save-load.txt          -p ch10-functional --example save_load
 }
 # -----------------------------------------------------------------------------
 
