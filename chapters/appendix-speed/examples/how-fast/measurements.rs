@@ -166,8 +166,8 @@ pub struct NumpyRun {
 // ANCHOR: numpy_runs
 /// The comparisons with NumPy, each copied from the output of one run
 /// (`FASHION_MNIST_DIR` set, `PYTHON` naming an interpreter with NumPy 2.4
-/// and its OpenBLAS). Six runs, three in a row and three more a few
-/// minutes later, on a machine that other programs kept busy (see the
+/// and its OpenBLAS). Seven runs, three in a row, three more a few
+/// minutes later and one after that, on a machine that other programs kept busy (see the
 /// load): the two threads of the engine then often wait for each other far
 /// longer than their work takes. The benchmark printed four decimals in the
 /// first three runs, five in the others.
@@ -330,6 +330,33 @@ pub const NUMPY_RUNS: &[NumpyRun] = &[
                 model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
                 engine: 0.00178,
                 numpy: 0.01730,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, shared with other builds",
+        date: "2026-11-29T15:28:48Z",
+        commit: "1cbeba1",
+        load: ("1.60 2.19 2.65", "1.46 2.13 2.62"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 0.39107,
+                numpy: 0.99130,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.11796,
+                numpy: 0.38800,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.00253,
+                numpy: 0.01650,
                 target: 3.0,
             },
         ],
