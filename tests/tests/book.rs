@@ -48,6 +48,62 @@ fn every_program_output_a_page_shows_is_regenerated() {
 /// quotes. An output that changes makes these fail until the sentence is
 /// brought up to date.
 const QUOTES: &[book_tests::Quote] = &[
+    // Chapter 4's backward pass by hand: each rounded value of the table and
+    // of the forward pass beside the full-precision line it rounds.
+    q(
+        "ch04-backprop.md",
+        r"2(0.3621 - 1)\\) | −1.2758",
+        "ch04-backprop/by-hand.txt",
+        "2.000000 · -0.637912 = -1.275823",
+    ),
+    q(
+        "ch04-backprop.md",
+        r"-1.2758 \cdot 0.2310\\) | −0.2947",
+        "ch04-backprop/by-hand.txt",
+        "-1.275823 ·  0.230980 = -0.294690",
+    ),
+    q(
+        "ch04-backprop.md",
+        r"-0.2947 \cdot 0.6225\\) | −0.1834",
+        "ch04-backprop/by-hand.txt",
+        "-0.294690 ·  0.622459 = -0.183433",
+    ),
+    q(
+        "ch04-backprop.md",
+        r"-0.2947 \cdot 1.5\\) | −0.4420",
+        "ch04-backprop/by-hand.txt",
+        "-0.294690 ·  1.500000 = -0.442035",
+    ),
+    q(
+        "ch04-backprop.md",
+        r"-0.4420 \cdot 0.2350\\) | −0.1039",
+        "ch04-backprop/by-hand.txt",
+        "-0.442035 ·  0.235004 = -0.103880",
+    ),
+    q(
+        "ch04-backprop.md",
+        r"-0.1039 \cdot 2\\) | −0.2078",
+        "ch04-backprop/by-hand.txt",
+        "-0.103880 ·  2.000000 = -0.207760",
+    ),
+    q(
+        "ch04-backprop.md",
+        r"\\(h = \sigma(0.5) = 0.6225\\)",
+        "ch04-backprop/by-hand.txt",
+        "h  = σ(z₁)       =  0.622459",
+    ),
+    q(
+        "ch04-backprop.md",
+        r"\\(z\_2 = 1.5 \cdot 0.6225 - 1.5 = -0.5663\\)",
+        "ch04-backprop/by-hand.txt",
+        "z₂ = w₂·h + b₂   = -0.566311",
+    ),
+    q(
+        "ch04-backprop.md",
+        r"\\(L = (0.3621 - 1)^2 = 0.4069\\)",
+        "ch04-backprop/by-hand.txt",
+        "L  = (ŷ − y)²    =  0.406931",
+    ),
     q(
         "ch01-neurons.md",
         "peaks at −64.00 mV",
