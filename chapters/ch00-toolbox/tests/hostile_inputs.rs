@@ -9,12 +9,14 @@ use ch00_toolbox::download::{Source, default_cache_dir, sha256_hex, verify_file}
 use ch00_toolbox::figure::{MAX_SAMPLES, colour, draw_first_plot, noisy_sine, svg_string};
 use ch00_toolbox::real_data::{FASHION_MNIST, HOUSING, Located, cache_dir};
 use ch00_toolbox::seeded_rng;
+use hostile_inputs::{any_size, matrix_of};
 use ndarray::{Array1, Array2};
 use proptest::prelude::*;
 use rand::Rng;
 
-/// Values a hostile caller tries: ordinary ones, zero, extremes, NaN, ±∞.
-fn any_value() -> impl Strategy<Value = f64> {
+/// Values a hostile caller tries, in `f64`: ordinary ones, zero, extremes,
+/// NaN, ±∞.
+fn any_value() -> impl Strategy<Value = f64> + Clone {
     prop_oneof![
         4 => -3.0f64..10.0,
         1 => Just(0.0f64),
@@ -27,22 +29,9 @@ fn any_value() -> impl Strategy<Value = f64> {
     ]
 }
 
-/// Sizes a hostile caller tries: small ones (0 included) and absurd ones.
-fn any_size() -> impl Strategy<Value = usize> {
-    prop_oneof![
-        6 => 0usize..5,
-        1 => Just(usize::MAX / 2),
-        1 => Just(usize::MAX),
-        1 => Just(1usize << 40),
-    ]
-}
-
-/// A matrix of 0 to 3 rows and columns.
+/// A matrix of 0 to 3 rows and columns of [`any_value`]s narrowed to `f32`.
 fn any_matrix() -> impl Strategy<Value = Array2<f32>> {
-    (0usize..4, 0usize..4).prop_flat_map(|(r, c)| {
-        proptest::collection::vec(any_value().prop_map(|v| v as f32), r * c)
-            .prop_map(move |v| Array2::from_shape_vec((r, c), v).unwrap())
-    })
+    matrix_of(any_value().prop_map(|v| v as f32), 3)
 }
 
 #[test]

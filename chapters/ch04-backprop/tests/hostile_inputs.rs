@@ -3,6 +3,7 @@
 
 use ch04_backprop::descent::one_weight_steps;
 use ch04_backprop::{Activation, Dense, Init, Mlp, Mse, Sgd};
+use hostile_inputs::{any_matrix, any_size, any_value};
 use ndarray::{Array1, Array2};
 use proptest::prelude::*;
 
@@ -16,37 +17,6 @@ fn a_layer_too_large_to_hold_is_an_error() {
         assert!(err.to_string().contains("more than"), "{err}");
         assert!(Init::HeNormal.weights(i, o, &mut rng).is_err());
     }
-}
-
-/// Values a hostile caller tries: ordinary ones, zero, extremes, NaN, ±∞.
-fn any_value() -> impl Strategy<Value = f32> {
-    prop_oneof![
-        4 => -3.0f32..3.0,
-        1 => Just(0.0f32),
-        1 => Just(f32::NAN),
-        1 => Just(f32::INFINITY),
-        1 => Just(f32::NEG_INFINITY),
-        1 => Just(f32::MAX),
-        1 => Just(-1e30f32),
-    ]
-}
-
-/// Sizes a hostile caller tries: small ones (0 included) and absurd ones.
-fn any_size() -> impl Strategy<Value = usize> {
-    prop_oneof![
-        6 => 0usize..5,
-        1 => Just(usize::MAX / 2),
-        1 => Just(usize::MAX),
-        1 => Just(1usize << 40),
-    ]
-}
-
-/// A matrix of 0 to 4 rows and columns filled with [`any_value`]s.
-fn any_matrix() -> impl Strategy<Value = Array2<f32>> {
-    (0usize..5, 0usize..5).prop_flat_map(|(r, c)| {
-        proptest::collection::vec(any_value(), r * c)
-            .prop_map(move |v| Array2::from_shape_vec((r, c), v).unwrap())
-    })
 }
 
 fn activation() -> impl Strategy<Value = Activation> {

@@ -9,6 +9,7 @@ use ch06_classification::cross_entropy::{one_hot, sparse_categorical_cross_entro
 use ch06_classification::metrics::{accuracy, binary_accuracy, predicted_classes};
 use ch06_classification::softmax::{log_softmax, softmax};
 use ch06_classification::toy_data::{Labelled, moons, spirals};
+use hostile_inputs::{any_matrix, any_size, any_value};
 use ndarray::Array2;
 use proptest::prelude::*;
 
@@ -18,37 +19,6 @@ fn one_hot_tables_too_large_to_hold_are_errors() {
     assert!(one_hot::<u8>(&[], usize::MAX).is_err());
     assert!(one_hot(&[1u8, 2], usize::MAX / 2).is_err());
     assert_eq!(one_hot(&[1u8], 3).unwrap().sum(), 1.0);
-}
-
-/// Values a hostile caller tries: ordinary ones, zero, extremes, NaN, ±∞.
-fn any_value() -> impl Strategy<Value = f32> {
-    prop_oneof![
-        4 => -3.0f32..3.0,
-        1 => Just(0.0f32),
-        1 => Just(f32::NAN),
-        1 => Just(f32::INFINITY),
-        1 => Just(f32::NEG_INFINITY),
-        1 => Just(f32::MAX),
-        1 => Just(-1e30f32),
-    ]
-}
-
-/// Sizes a hostile caller tries: small ones (0 included) and absurd ones.
-fn any_size() -> impl Strategy<Value = usize> {
-    prop_oneof![
-        6 => 0usize..5,
-        1 => Just(usize::MAX / 2),
-        1 => Just(usize::MAX),
-        1 => Just(1usize << 40),
-    ]
-}
-
-/// A matrix of 0 to 4 rows and columns filled with [`any_value`]s.
-fn any_matrix() -> impl Strategy<Value = Array2<f32>> {
-    (0usize..5, 0usize..5).prop_flat_map(|(r, c)| {
-        proptest::collection::vec(any_value(), r * c)
-            .prop_map(move |v| Array2::from_shape_vec((r, c), v).unwrap())
-    })
 }
 
 proptest! {

@@ -6,6 +6,7 @@ use ch04_backprop::Activation;
 use ch08_sequential::{Dense, LossKind, Metric, Sequential, Sgd, Softmax};
 use ch09_training::confusion::{confusion_matrix, per_class_accuracy, top_confusions};
 use ch09_training::{Batch, Engine, FitOptions, InMemory, TerminateOnNan, Training};
+use hostile_inputs::any_value;
 use ndarray::{Array2, ArrayD};
 use proptest::prelude::*;
 
@@ -146,19 +147,6 @@ fn confusion_helpers_take_any_matrix() {
     assert!(top_confusions(&odd, usize::MAX).len() <= 6);
     assert!(confusion_matrix(&[0], &[0], usize::MAX / 2).is_err());
     assert!(confusion_matrix(&[0, 1], &[0], 2).is_err());
-}
-
-/// Values a hostile caller tries: ordinary ones, zero, extremes, NaN, ±∞.
-fn any_value() -> impl Strategy<Value = f32> {
-    prop_oneof![
-        4 => -3.0f32..3.0,
-        1 => Just(0.0f32),
-        1 => Just(f32::NAN),
-        1 => Just(f32::INFINITY),
-        1 => Just(f32::NEG_INFINITY),
-        1 => Just(f32::MAX),
-        1 => Just(-1e30f32),
-    ]
 }
 
 fn any_size() -> impl Strategy<Value = usize> {
