@@ -14,7 +14,7 @@
 use std::any::Any;
 
 use ch04_backprop::NetError;
-use ndarray::{Array2, ArrayView2, ArrayViewD, ArrayViewMutD};
+use ndarray::{Array2, ArrayD, ArrayView2, ArrayViewD, ArrayViewMutD};
 use rand::RngCore;
 
 // ANCHOR: layer_trait
@@ -120,6 +120,58 @@ impl<T: Any> AsAny for T {
 /// [`checked_len`](ch04_backprop::error::checked_len).
 pub fn sample_size(shape: &[usize]) -> usize {
     shape.iter().fold(1usize, |n, &d| n.saturating_mul(d))
+}
+
+/// Every learned tensor of `layers` under its full name, the layer's name
+/// and the tensor's joined by a dot (`dense_1.weight`), layer by layer in
+/// the order given.
+pub fn named_parameters<'a>(
+    layers: impl IntoIterator<Item = (&'a str, &'a dyn Layer)>,
+) -> Vec<(String, ArrayViewD<'a, f32>)> {
+    let mut out = Vec::new();
+    for (name, layer) in layers {
+        for (short, tensor) in layer.parameters() {
+            out.push((format!("{name}.{short}"), tensor));
+        }
+    }
+    out
+}
+
+/// Replaces every learned tensor of `layers` (Keras' `set_weights`), in the
+/// order of [`named_parameters`]. The list must match in length and in every
+/// shape; it is checked whole before the first tensor is written, so on
+/// error nothing is changed.
+pub fn set_layer_weights<'a>(
+    layers: impl IntoIterator<Item = (&'a str, &'a mut dyn Layer)>,
+    weights: &[ArrayD<f32>],
+) -> Result<(), NetError> {
+    let mut layers: Vec<_> = layers.into_iter().collect();
+    let params = named_parameters(layers.iter().map(|(name, layer)| (*name, &**layer)));
+    if params.len() != weights.len() {
+        return Err(NetError::shape(
+            "list of weight tensors",
+            &[params.len()],
+            &[weights.len()],
+        ));
+    }
+    for ((name, p), w) in params.iter().zip(weights) {
+        if p.shape() != w.shape() {
+            return Err(NetError::shape(
+                format!("weights for {name}"),
+                p.shape(),
+                w.shape(),
+            ));
+        }
+    }
+    let mut given = weights.iter();
+    for (_, layer) in &mut layers {
+        for mut p in layer.parameters_mut() {
+            if let Some(w) = given.next() {
+                p.assign(w);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks that a batch has at least one row and `width` columns.

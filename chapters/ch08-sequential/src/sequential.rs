@@ -5,7 +5,7 @@ use ch04_backprop::NetError;
 use ndarray::{Array2, ArrayD, ArrayView, ArrayView2, ArrayViewD, Dimension};
 
 use crate::compile::{Compiled, LossKind, Metric, check_loss_and_metrics};
-use crate::layer::{Layer, sample_size};
+use crate::layer::{Layer, named_parameters, sample_size, set_layer_weights};
 use crate::optimizer::Sgd;
 use crate::summary::{Summary, SummaryRow};
 use crate::targets::{TargetKind, Targets};
@@ -384,13 +384,7 @@ impl Sequential {
     /// Every learned tensor with its full name (`dense_1.weight`), from input
     /// to output. Dense weights are `n_in × n_out`, as in Keras.
     pub fn parameters(&self) -> Vec<(String, ArrayViewD<'_, f32>)> {
-        let mut out = Vec::new();
-        for (name, layer) in self.layers() {
-            for (short, tensor) in layer.parameters() {
-                out.push((format!("{name}.{short}"), tensor));
-            }
-        }
-        out
+        named_parameters(self.layers())
     }
 
     /// A copy of every learned tensor, in the order of [`Sequential::parameters`]
@@ -406,32 +400,9 @@ impl Sequential {
     /// match [`Sequential::parameters`] in length and shapes; on error
     /// nothing is changed.
     pub fn set_weights(&mut self, weights: &[ArrayD<f32>]) -> Result<(), NetError> {
-        let params = self.parameters();
-        if params.len() != weights.len() {
-            return Err(NetError::shape(
-                "list of weight tensors",
-                &[params.len()],
-                &[weights.len()],
-            ));
-        }
-        for ((name, p), w) in params.iter().zip(weights) {
-            if p.shape() != w.shape() {
-                return Err(NetError::shape(
-                    format!("weights for {name}"),
-                    p.shape(),
-                    w.shape(),
-                ));
-            }
-        }
-        let mut given = weights.iter();
-        for layer in &mut self.layers {
-            for mut p in layer.parameters_mut() {
-                if let Some(w) = given.next() {
-                    p.assign(w);
-                }
-            }
-        }
-        Ok(())
+        let names = self.names.iter().map(String::as_str);
+        let layers = self.layers.iter_mut().map(|l| l.as_mut() as &mut dyn Layer);
+        set_layer_weights(names.zip(layers), weights)
     }
     // ANCHOR_END: weights
 }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use ch00_toolbox::seeded_rng;
 use ch04_backprop::NetError;
-use ch08_sequential::layer::Layer;
+use ch08_sequential::layer::{Layer, named_parameters, set_layer_weights};
 use ch08_sequential::{Dense, LossKind, Metric, Sgd, Targets};
 use ndarray::{Array2, ArrayView2, Axis, Slice};
 
@@ -603,45 +603,18 @@ impl Functional {
     /// Every learned tensor with its name (`hidden1.weight`), in
     /// topological order.
     pub fn parameters(&self) -> Vec<(String, ndarray::ArrayViewD<'_, f32>)> {
-        let mut out = Vec::new();
-        for (k, layer) in self.layers.iter().enumerate() {
-            let name = self.layer_name(k);
-            for (short, t) in layer.parameters() {
-                out.push((format!("{name}.{short}"), t));
-            }
-        }
-        out
+        let names = (0..self.layers.len()).map(|k| self.layer_name(k));
+        named_parameters(names.zip(self.layers.iter().map(|l| l.as_ref())))
     }
 
     /// Replaces every learned tensor, in the order of
     /// [`Functional::parameters`]; on error nothing changes.
     pub fn set_weights(&mut self, weights: &[ndarray::ArrayD<f32>]) -> Result<(), NetError> {
-        let params = self.parameters();
-        if params.len() != weights.len() {
-            return Err(NetError::shape(
-                "list of weight tensors",
-                &[params.len()],
-                &[weights.len()],
-            ));
-        }
-        for ((name, p), w) in params.iter().zip(weights) {
-            if p.shape() != w.shape() {
-                return Err(NetError::shape(
-                    format!("weights for {name}"),
-                    p.shape(),
-                    w.shape(),
-                ));
-            }
-        }
-        let mut given = weights.iter();
-        for layer in &mut self.layers {
-            for mut p in layer.parameters_mut() {
-                if let Some(w) = given.next() {
-                    p.assign(w);
-                }
-            }
-        }
-        Ok(())
+        let names: Vec<String> = (0..self.layers.len())
+            .map(|k| self.layer_name(k).to_owned())
+            .collect();
+        let layers = self.layers.iter_mut().map(|l| l.as_mut() as &mut dyn Layer);
+        set_layer_weights(names.iter().map(String::as_str).zip(layers), weights)
     }
 
     /// The layers, writable (for tests and code that sets weights).

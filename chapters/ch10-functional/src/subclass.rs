@@ -13,7 +13,7 @@
 
 use ch00_toolbox::seeded_rng;
 use ch04_backprop::{Activation, NetError};
-use ch08_sequential::layer::Layer;
+use ch08_sequential::layer::{Layer, named_parameters, set_layer_weights};
 use ch08_sequential::{BatchResult, Dense, LossKind, Metric, Sgd, TargetKind, Targets};
 use ch09_training::{BatchReport, Dataset, Model, TrainError};
 use ndarray::{Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Slice};
@@ -313,47 +313,21 @@ impl Model for WideAndDeep {
     }
 
     fn parameters(&self) -> Vec<(String, ArrayViewD<'_, f32>)> {
-        let mut out = Vec::new();
-        for (name, layer) in self.named_layers() {
-            for (short, t) in layer.parameters() {
-                out.push((format!("{name}.{short}"), t));
-            }
-        }
-        out
+        named_parameters(
+            self.named_layers()
+                .map(|(name, layer)| (name, layer as &dyn Layer)),
+        )
     }
 
     fn set_weights(&mut self, weights: &[ArrayD<f32>]) -> Result<(), NetError> {
-        let params = self.parameters();
-        if params.len() != weights.len() {
-            return Err(NetError::shape(
-                "list of weight tensors",
-                &[params.len()],
-                &[weights.len()],
-            ));
-        }
-        for ((name, p), w) in params.iter().zip(weights) {
-            if p.shape() != w.shape() {
-                return Err(NetError::shape(
-                    format!("weights for {name}"),
-                    p.shape(),
-                    w.shape(),
-                ));
-            }
-        }
-        let mut given = weights.iter();
-        for layer in [
-            &mut self.hidden1,
+        let names = self.named_layers().map(|(name, _)| name);
+        let layers = [
+            &mut self.hidden1 as &mut dyn Layer,
             &mut self.hidden2,
             &mut self.main_output,
             &mut self.aux_output,
-        ] {
-            for mut p in layer.parameters_mut() {
-                if let Some(w) = given.next() {
-                    p.assign(w);
-                }
-            }
-        }
-        Ok(())
+        ];
+        set_layer_weights(names.into_iter().zip(layers), weights)
     }
 
     fn optimizer_mut(&mut self) -> Option<&mut Sgd> {
