@@ -324,19 +324,30 @@ impl Functional {
         inputs: &[ArrayView2<f32>],
         logits: &[usize],
     ) -> Result<Vec<Array2<f32>>, NetError> {
-        let mut values: Vec<Array2<f32>> = Vec::with_capacity(self.nodes.len());
-        for (i, node) in self.nodes.iter().enumerate() {
+        let layers = &mut self.layers;
+        Self::evaluate(&self.nodes, inputs, |i, layer, x| {
+            let layer = &mut layers[layer];
+            if logits.contains(&i) {
+                layer.forward_logits(x)
+            } else {
+                layer.forward(x)
+            }
+        })
+    }
+
+    /// The walk itself: each node's value from the values before it.
+    /// `dense(i, layer, x)` is the value of node `i`, the dense layer number
+    /// `layer` applied to `x`; the caller says whether it remembers.
+    fn evaluate(
+        nodes: &[Node],
+        inputs: &[ArrayView2<f32>],
+        mut dense: impl FnMut(usize, usize, ArrayView2<f32>) -> Result<Array2<f32>, NetError>,
+    ) -> Result<Vec<Array2<f32>>, NetError> {
+        let mut values: Vec<Array2<f32>> = Vec::with_capacity(nodes.len());
+        for (i, node) in nodes.iter().enumerate() {
             let value = match node.op {
                 Op::Input { index } => inputs[index].to_owned(),
-                Op::Dense { layer } => {
-                    let x = values[node.inputs[0]].view();
-                    let layer = &mut self.layers[layer];
-                    if logits.contains(&i) {
-                        layer.forward_logits(x)?
-                    } else {
-                        layer.forward(x)?
-                    }
-                }
+                Op::Dense { layer } => dense(i, layer, values[node.inputs[0]].view())?,
                 Op::Concatenate => {
                     let parts: Vec<_> = node.inputs.iter().map(|&j| values[j].view()).collect();
                     ndarray::concatenate(Axis(1), &parts)
@@ -362,34 +373,14 @@ impl Functional {
         inputs: &[ArrayView2<f32>],
         logits: &[usize],
     ) -> Result<Vec<Array2<f32>>, NetError> {
-        let mut values: Vec<Array2<f32>> = Vec::with_capacity(self.nodes.len());
-        for (i, node) in self.nodes.iter().enumerate() {
-            let value = match node.op {
-                Op::Input { index } => inputs[index].to_owned(),
-                Op::Dense { layer } => {
-                    let x = values[node.inputs[0]].view();
-                    if logits.contains(&i) {
-                        self.layers[layer].predict_logits(x)?
-                    } else {
-                        self.layers[layer].predict(x)?
-                    }
-                }
-                Op::Concatenate => {
-                    let parts: Vec<_> = node.inputs.iter().map(|&j| values[j].view()).collect();
-                    ndarray::concatenate(Axis(1), &parts)
-                        .map_err(|e| NetError::InvalidArgument(e.to_string()))?
-                }
-                Op::Add => {
-                    let mut sum = values[node.inputs[0]].clone();
-                    for &j in &node.inputs[1..] {
-                        sum += &values[j];
-                    }
-                    sum
-                }
-            };
-            values.push(value);
-        }
-        Ok(values)
+        Self::evaluate(&self.nodes, inputs, |i, layer, x| {
+            let layer = &self.layers[layer];
+            if logits.contains(&i) {
+                layer.predict_logits(x)
+            } else {
+                layer.predict(x)
+            }
+        })
     }
 
     // ANCHOR: backward
