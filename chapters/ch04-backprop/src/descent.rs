@@ -77,10 +77,9 @@ pub fn one_weight_closed_form(x: f64, y: f64, w0: f64, eta: f64, k: usize) -> f6
 }
 
 // ANCHOR: gradient
-/// The gradient of the squared error `L(w) = (w·x − y)²` of a linear unit
-/// with several weights, `ŷ = w·x = Σ_k w_k x_k`: one partial derivative per
-/// weight, `∂L/∂w_k = 2 (ŷ − y) x_k`.
-pub fn squared_error_gradient(x: &[f64], y: f64, w: &[f64]) -> Result<Vec<f64>, NetError> {
+/// The output `ŷ = w·x = Σ_k w_k x_k` of a linear unit with weights `w`
+/// on the input `x`, which must have one entry per weight.
+fn linear_output(x: &[f64], w: &[f64]) -> Result<f64, NetError> {
     if x.len() != w.len() {
         return Err(NetError::shape(
             "weights of the unit",
@@ -88,7 +87,14 @@ pub fn squared_error_gradient(x: &[f64], y: f64, w: &[f64]) -> Result<Vec<f64>, 
             &[w.len()],
         ));
     }
-    let y_hat: f64 = x.iter().zip(w).map(|(xk, wk)| xk * wk).sum();
+    Ok(x.iter().zip(w).map(|(xk, wk)| xk * wk).sum())
+}
+
+/// The gradient of the squared error `L(w) = (w·x − y)²` of a linear unit
+/// with several weights, `ŷ = w·x = Σ_k w_k x_k`: one partial derivative per
+/// weight, `∂L/∂w_k = 2 (ŷ − y) x_k`.
+pub fn squared_error_gradient(x: &[f64], y: f64, w: &[f64]) -> Result<Vec<f64>, NetError> {
+    let y_hat = linear_output(x, w)?;
     Ok(x.iter().map(|xk| 2.0 * (y_hat - y) * xk).collect())
 }
 // ANCHOR_END: gradient
@@ -96,14 +102,7 @@ pub fn squared_error_gradient(x: &[f64], y: f64, w: &[f64]) -> Result<Vec<f64>, 
 /// The squared error `(w·x − y)²` of the linear unit of
 /// [`squared_error_gradient`]; `x` and `w` must have the same length.
 pub fn squared_error(x: &[f64], y: f64, w: &[f64]) -> Result<f64, NetError> {
-    if x.len() != w.len() {
-        return Err(NetError::shape(
-            "weights of the unit",
-            &[x.len()],
-            &[w.len()],
-        ));
-    }
-    let y_hat: f64 = x.iter().zip(w).map(|(xk, wk)| xk * wk).sum();
+    let y_hat = linear_output(x, w)?;
     Ok((y_hat - y) * (y_hat - y))
 }
 
