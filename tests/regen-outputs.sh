@@ -70,6 +70,13 @@ writes  ch10-functional/summary.txt            -p ch10-functional --example repo
 writes  ch10-functional/wide-deep.txt          -p ch10-functional --example report
 writes  ch10-functional/subclass.txt           -p ch10-functional --example report
 writes  ch10-functional/save-load.txt          -p ch10-functional --example save_load
+# The measurement record prints recorded timings; it measures nothing.
+writes  appendix-speed/record.txt              -p appendix-speed --example how-fast
+writes  appendix-speed/benchmark.txt           -p appendix-speed --example how-fast
+writes  appendix-speed/numpy-ratios.txt        -p appendix-speed --example how-fast
+writes  appendix-speed/ch04-backward-cost.txt  -p appendix-speed --example how-fast
+writes  appendix-speed/ch07-load.txt           -p appendix-speed --example how-fast
+writes  appendix-speed/ch09-full-run.txt       -p appendix-speed --example how-fast
 }
 # -----------------------------------------------------------------------------
 

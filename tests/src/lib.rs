@@ -520,11 +520,14 @@ pub fn check_outputs(root: &Path) -> Vec<String> {
                 problems.push(format!("{at}: `writes {}` names no --example", e.file));
                 continue;
             };
-            let source = root
-                .join("chapters")
-                .join(&e.package)
-                .join("examples")
-                .join(format!("{example}.rs"));
+            // An example is `examples/NAME.rs` or a folder `examples/NAME/main.rs`.
+            let examples = root.join("chapters").join(&e.package).join("examples");
+            let single = examples.join(format!("{example}.rs"));
+            let source = if single.is_file() {
+                single
+            } else {
+                examples.join(example).join("main.rs")
+            };
             let stem = e.file.rsplit('/').next().unwrap_or("");
             let stem = stem.strip_suffix(".txt").unwrap_or(stem);
             match fs::read_to_string(&source) {

@@ -364,6 +364,584 @@ pub const NUMPY_RUNS: &[NumpyRun] = &[
 ];
 // ANCHOR_END: numpy_runs
 
+/// The machine of every measurement in this record: the model name
+/// `/proc/cpuinfo` gives, and its cores.
+pub const BOOK_MACHINE: &str = "AMD EPYC (as /proc/cpuinfo names it), 2 cores with AVX-512, a virtual machine shared with other work";
+
+/// What was measured, as the record keeps it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Values {
+    /// One value.
+    One(f64),
+    /// Every run's value, in the order they ran.
+    Runs(&'static [f64]),
+    /// Only a summary of the runs was kept.
+    Summary {
+        /// The median, when it was kept.
+        median: Option<f64>,
+        /// The smallest value.
+        min: f64,
+        /// The largest value, when it was kept.
+        max: Option<f64>,
+        /// How many runs, when it was written down.
+        runs: Option<usize>,
+    },
+}
+
+impl Values {
+    /// The median, smallest and largest value (the same three for one
+    /// value), each as far as it was kept.
+    pub fn median_min_max(&self) -> (Option<f64>, f64, Option<f64>) {
+        match *self {
+            Values::One(v) => (Some(v), v, Some(v)),
+            Values::Runs(runs) => {
+                let mut sorted = runs.to_vec();
+                sorted.sort_by(f64::total_cmp);
+                let n = sorted.len();
+                let median = match n {
+                    0 => None,
+                    _ if n % 2 == 1 => Some(sorted[n / 2]),
+                    _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+                };
+                let min = sorted.first().copied().unwrap_or(f64::NAN);
+                let max = sorted.last().copied();
+                (median, min, max)
+            }
+            Values::Summary {
+                median, min, max, ..
+            } => (median, min, max),
+        }
+    }
+}
+
+/// One measured quantity of an entry.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Quantity {
+    /// What the number is.
+    pub what: &'static str,
+    /// Its unit (`s`, `ms`, `µs`, `MiB`, `MB`, `GFLOP/s`, or empty for a ratio).
+    pub unit: &'static str,
+    /// How many decimals it is printed with.
+    pub decimals: usize,
+    /// What the values are counted in, plural (`runs`, `epochs`).
+    pub counted: &'static str,
+    /// The values.
+    pub values: Values,
+}
+
+impl Quantity {
+    /// The quantity as the record prints it: `what: 0.36 s` for one value,
+    /// `what: median 0.36 s, 0.24 to 0.45 s over 25 runs` for several, and
+    /// each run's value after a colon when they were kept.
+    pub fn line(&self) -> String {
+        let d = self.decimals;
+        let u = if self.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.unit)
+        };
+        let (median, min, max) = self.values.median_min_max();
+        let spread = |runs: Option<usize>| {
+            let counted = self.counted;
+            let over = runs.map_or(format!("over several {counted}"), |n| {
+                format!("over {n} {counted}")
+            });
+            let range = match max {
+                None => format!("best {min:.d$}{u}"),
+                Some(max) => format!("{min:.d$} to {max:.d$}{u}"),
+            };
+            match median {
+                Some(m) => format!("median {m:.d$}{u}, {range} {over}"),
+                None => format!("{range} {over}"),
+            }
+        };
+        match self.values {
+            Values::One(v) => format!("{}: {v:.d$}{u}", self.what),
+            Values::Summary { runs, .. } => format!("{}: {}", self.what, spread(runs)),
+            Values::Runs(list) => {
+                let each: Vec<String> = list.iter().map(|v| format!("{v:.d$}")).collect();
+                format!(
+                    "{}: {}: {}",
+                    self.what,
+                    spread(Some(list.len())),
+                    each.join(", ")
+                )
+            }
+        }
+    }
+}
+
+/// One entry of the measurement record: what was timed, how, where, when,
+/// how busy the machine was, and what came out.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timing {
+    /// A short name, unique in the record.
+    pub name: &'static str,
+    /// What was timed.
+    pub what: &'static str,
+    /// The command, as typed (data folder as `FASHION_MNIST_DIR`).
+    pub command: &'static str,
+    /// The processor and its cores.
+    pub machine: &'static str,
+    /// When it ran (UTC): a date, or a date and time.
+    pub date: &'static str,
+    /// The commit the measured code was at (seven hex digits). For entries
+    /// measured before this record existed: the commit that first put the
+    /// number on a page.
+    pub commit: &'static str,
+    /// The load average over 1, 5 and 15 minutes, and what else ran, when
+    /// known; empty when it was not written down.
+    pub load: &'static str,
+    /// The numbers.
+    pub quantities: &'static [Quantity],
+    /// What the program printed, where a page shows it verbatim (else empty).
+    pub printed: &'static str,
+}
+
+impl Timing {
+    /// The entry as the record prints it.
+    pub fn report(&self) -> String {
+        let mut s = format!("[{}] {}\n", self.name, self.what);
+        s += &format!("  command: {}\n", self.command);
+        s += &format!("  machine: {}\n", self.machine);
+        s += &format!("  date:    {} (commit {})\n", self.date, self.commit);
+        let load = if self.load.is_empty() {
+            "not written down"
+        } else {
+            self.load
+        };
+        s += &format!("  load:    {load}\n");
+        for q in self.quantities {
+            s += &format!("  - {}\n", q.line());
+        }
+        s
+    }
+}
+
+/// The entry named `name`.
+pub fn timing(name: &str) -> Option<&'static Timing> {
+    TIMINGS.iter().find(|t| t.name == name)
+}
+
+const fn one(what: &'static str, unit: &'static str, decimals: usize, v: f64) -> Quantity {
+    Quantity {
+        what,
+        unit,
+        decimals,
+        counted: "runs",
+        values: Values::One(v),
+    }
+}
+
+const fn runs(
+    what: &'static str,
+    unit: &'static str,
+    decimals: usize,
+    list: &'static [f64],
+) -> Quantity {
+    Quantity {
+        what,
+        unit,
+        decimals,
+        counted: "runs",
+        values: Values::Runs(list),
+    }
+}
+
+const fn epochs(
+    what: &'static str,
+    unit: &'static str,
+    decimals: usize,
+    list: &'static [f64],
+) -> Quantity {
+    in_epochs(runs(what, unit, decimals, list))
+}
+
+/// The same quantity, counted in epochs rather than runs.
+const fn in_epochs(q: Quantity) -> Quantity {
+    Quantity {
+        counted: "epochs",
+        ..q
+    }
+}
+
+const fn summary(
+    what: &'static str,
+    unit: &'static str,
+    decimals: usize,
+    median: Option<f64>,
+    (min, max): (f64, Option<f64>),
+    runs: Option<usize>,
+) -> Quantity {
+    Quantity {
+        what,
+        unit,
+        decimals,
+        counted: "runs",
+        values: Values::Summary {
+            median,
+            min,
+            max,
+            runs,
+        },
+    }
+}
+
+const LOAD_2026_11_29_1531: &str = "3.27 2.45 2.67 before the first run; another 30-epoch training of chapter 9 \
+     (tests/record-long-runs.sh) and builds shared the two cores";
+
+// ANCHOR: timings
+/// Every timing the book shows outside the figure's steps and the runs
+/// against NumPy, oldest first within each subject. A page includes the
+/// entries it speaks of from the files `cargo run -p appendix-speed
+/// --example how-fast` writes; the appendix shows them all.
+pub const TIMINGS: &[Timing] = &[
+    Timing {
+        name: "ch04-backward-cost",
+        what: "chapter 4: one 784 → 300 ReLU layer on batches of 32, forward pass and backward/forward ratio, fastest of 7 trials per run",
+        command: "cargo run --release -p ch04-backprop --example backward_cost",
+        machine: BOOK_MACHINE,
+        date: "2026-11-28",
+        commit: "baebdf4",
+        load: "busy (other programs shared the cores); not written down",
+        quantities: &[
+            summary("forward pass", "µs", 0, None, (243.0, Some(484.0)), Some(3)),
+            runs("backward / forward", "", 2, &[2.10, 2.37, 1.80]),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "ch07-sha256",
+        what: "chapter 7: the SHA-256 check of the four Fashion-MNIST files (31 MB)",
+        command: "FASHION_MNIST_DIR=… cargo run --release -p ch07-fashion-mnist",
+        machine: BOOK_MACHINE,
+        date: "2026-11-28",
+        commit: "11c8274",
+        load: "",
+        quantities: &[one("the four checks", "ms", 0, 25.0)],
+        printed: "",
+    },
+    Timing {
+        name: "ch07-load-zlib-rs",
+        what: "chapter 7: verify, decompress and parse the four files, flate2 with zlib-rs (the time the program prints, and /usr/bin/time -v of the process)",
+        command: "cargo build --release -p ch07-fashion-mnist; FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch07-fashion-mnist",
+        machine: BOOK_MACHINE,
+        date: "2026-11-28",
+        commit: "748d037",
+        load: "busy (other work shared the cores); not written down",
+        quantities: &[
+            summary("printed time", "s", 2, Some(0.35), (0.24, None), Some(25)),
+            one("CPU time of the process", "s", 2, 0.24),
+            one("  of which user", "s", 2, 0.17),
+            one("  of which system", "s", 2, 0.07),
+            one("CPU time to decompress the training images", "s", 3, 0.135),
+            one(
+                "peak resident memory (the kbytes of /usr/bin/time ÷ 1000)",
+                "MB",
+                0,
+                103.0,
+            ),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "ch07-load-miniz-oxide",
+        what: "chapter 7: the same, flate2 with its default back end miniz_oxide",
+        command: "the same, with flate2's zlib-rs feature off",
+        machine: BOOK_MACHINE,
+        date: "2026-11-28",
+        commit: "748d037",
+        load: "busy (other work shared the cores); not written down",
+        quantities: &[
+            summary("printed time", "s", 2, Some(0.44), (0.36, None), Some(25)),
+            one("CPU time to decompress the training images", "s", 2, 0.18),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "ch07-load-2026-11-29",
+        what: "chapter 7: verify, decompress and parse the four files, flate2 with zlib-rs, 10 runs in a row",
+        command: "cargo build --release -p ch07-fashion-mnist; FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch07-fashion-mnist",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T15:31Z",
+        commit: "e53d49c",
+        load: LOAD_2026_11_29_1531,
+        quantities: &[
+            runs(
+                "printed time",
+                "s",
+                3,
+                &[
+                    0.360, 0.336, 0.238, 0.199, 0.326, 0.243, 0.323, 0.234, 0.249, 0.351,
+                ],
+            ),
+            runs(
+                "user CPU time of the process",
+                "s",
+                2,
+                &[0.12, 0.12, 0.10, 0.12, 0.12, 0.11, 0.11, 0.12, 0.12, 0.12],
+            ),
+            runs(
+                "system CPU time of the process",
+                "s",
+                2,
+                &[0.08, 0.07, 0.08, 0.07, 0.06, 0.07, 0.08, 0.07, 0.07, 0.07],
+            ),
+            runs(
+                "wall time of the process",
+                "s",
+                2,
+                &[0.42, 0.41, 0.26, 0.24, 0.36, 0.28, 0.37, 0.27, 0.30, 0.42],
+            ),
+            runs(
+                "peak resident memory",
+                "MiB",
+                1,
+                &[
+                    100.6, 100.6, 100.7, 100.8, 100.6, 100.7, 100.5, 100.3, 100.6, 100.3,
+                ],
+            ),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "ch09-full-run-fast-2026-11-29b",
+        what: "chapter 9: the whole 30-epoch run (load, fit with validation and the progress line, evaluate), fast engine, 3 runs in a row",
+        command: "cargo build --release -p ch09-training; FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch09-training --no-figures",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T15:31Z",
+        commit: "e53d49c",
+        load: "load average (1, 5, 15 min) run 1 at 15:31Z: 3.27 2.45 2.67 before, 3.90 3.19 2.93 after; run 2 at 15:33Z: 3.90 3.19 2.93 before, 3.97 3.33 2.99 after; run 3 at 15:34Z: 3.97 3.33 2.99 before, 5.29 4.04 3.29 after; other programs shared the two cores all along: during the first fast run another 30-epoch training of chapter 9 with its own two engine threads, then builds",
+        quantities: &[
+            epochs(
+                "run 1: seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    4.6, 7.4, 3.4, 1.9, 7.4, 7.4, 1.9, 5.3, 5.0, 5.0, 5.0, 4.6, 5.2, 4.9, 5.1, 5.1,
+                    4.8, 4.0, 5.1, 5.0, 5.0, 5.5, 4.0, 5.1, 5.0, 4.9, 4.9, 5.0, 4.9, 4.5,
+                ],
+            ),
+            epochs(
+                "run 2: seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    4.5, 4.4, 1.0, 0.4, 0.4, 0.4, 0.5, 0.4, 0.4, 0.4, 0.4, 0.9, 4.2, 2.1, 0.9, 5.4,
+                    2.6, 1.0, 1.0, 2.7, 1.1, 4.7, 2.9, 3.9, 1.1, 1.8, 1.9, 3.0, 3.5, 4.3,
+                ],
+            ),
+            epochs(
+                "run 3: seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    3.5, 1.1, 1.3, 1.1, 2.7, 4.5, 4.2, 4.6, 5.6, 7.3, 2.1, 5.6, 1.6, 4.9, 1.8, 1.6,
+                    2.2, 1.3, 4.3, 1.9, 3.3, 5.3, 2.1, 7.4, 7.2, 1.2, 2.7, 3.7, 3.6, 1.0,
+                ],
+            ),
+            runs("wall time of the process", "s", 1, &[147.4, 62.5, 101.3]),
+            runs("peak resident memory", "MiB", 1, &[81.4, 81.5, 81.3]),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "ch09-full-run-clear-2026-11-29b",
+        what: "chapter 9: the same run on the clear engine, right after",
+        command: "FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch09-training --no-figures --engine clear",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T15:36Z",
+        commit: "e53d49c",
+        load: "load average (1, 5, 15 min) run 1 at 15:36Z: 5.29 4.04 3.29 before, 4.49 3.99 3.31 after; other programs shared the two cores all along: during the first fast run another 30-epoch training of chapter 9 with its own two engine threads, then builds",
+        quantities: &[
+            epochs(
+                "seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    1.6, 1.5, 1.5, 1.4, 1.4, 1.6, 1.5, 1.4, 1.4, 1.5, 1.5, 1.5, 1.5, 1.8, 1.4, 1.6,
+                    1.5, 1.3, 1.5, 1.6, 1.5, 1.7, 2.1, 1.5, 1.7, 2.0, 2.4, 2.0, 2.5, 1.4,
+                ],
+            ),
+            one("wall time of the process", "s", 1, 49.3),
+            one("peak resident memory", "MiB", 1, 81.6),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "ch09-full-run-fast-2026-11-29a",
+        what: "chapter 9: the whole 30-epoch run (load, fit with validation and the progress line, evaluate, save), fast engine",
+        command: "FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch09-training (after cargo build --release -p ch09-training)",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29",
+        commit: "d675fa1",
+        load: "busy (shared with other work); not written down",
+        quantities: &[
+            in_epochs(summary(
+                "seconds per epoch as the progress line printed it, validation included",
+                "s",
+                2,
+                Some(0.36),
+                (0.34, Some(0.45)),
+                Some(27),
+            )),
+            in_epochs(summary(
+                "  the last three epochs, while other work had the cores",
+                "s",
+                2,
+                None,
+                (0.7, Some(0.85)),
+                Some(3),
+            )),
+            summary(
+                "wall time of the process",
+                "s",
+                1,
+                Some(13.0),
+                (11.2, Some(14.2)),
+                Some(5),
+            ),
+            one("peak resident memory", "MiB", 0, 81.0),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "ch09-full-run-clear-2026-11-29a",
+        what: "chapter 9: the same run on the clear engine",
+        command: "FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch09-training --engine clear",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29",
+        commit: "d675fa1",
+        load: "busy (shared with other work); not written down",
+        quantities: &[
+            in_epochs(summary(
+                "seconds per epoch as the progress line printed it (mean 2.6 s)",
+                "s",
+                1,
+                None,
+                (2.0, Some(3.5)),
+                Some(30),
+            )),
+            one("wall time of the process", "s", 0, 78.0),
+            one("peak resident memory", "MiB", 0, 81.0),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-benchmark",
+        what: "appendix: the benchmark's run shown on the page (FastMlp::train_epoch, AVX-512 kernels, 2 threads, 7 epochs after a warm-up)",
+        command: "FASHION_MNIST_DIR=… cargo bench -p ch09-training --bench fast_epoch",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29",
+        commit: "46a0798",
+        load: "",
+        quantities: &[
+            summary(
+                "seconds per epoch",
+                "s",
+                3,
+                Some(0.240),
+                (0.225, Some(0.319)),
+                Some(7),
+            ),
+            one("arithmetic achieved", "GFLOP/s", 1, 257.8),
+            one(
+                "peak of 2 threads with AVX-512 FMA, measured by the same run",
+                "GFLOP/s",
+                1,
+                356.5,
+            ),
+            one("peak resident memory (VmHWM)", "MiB", 0, 81.0),
+        ],
+        printed: BENCHMARK_PRINTED,
+    },
+    Timing {
+        name: "appendix-peak",
+        what: "appendix: the machine's peak, independent fused multiply-add chains on sixteen lanes (appendix_speed::peak), over the benchmark's runs",
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29",
+        commit: "46a0798",
+        load: "",
+        quantities: &[
+            one("one core, AVX-512 (about)", "GFLOP/s", 0, 170.0),
+            summary(
+                "two cores, AVX-512",
+                "GFLOP/s",
+                0,
+                None,
+                (335.0, Some(355.0)),
+                None,
+            ),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-fit-fast",
+        what: "appendix: chapter 9's fit on the fast engine, progress line off, 7 epochs after a warm-up (the trainer alone: the benchmark entry above)",
+        command: "cargo bench -p ch09-training --bench fast_epoch -- --engine fast",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29",
+        commit: "46a0798",
+        load: "",
+        quantities: &[one(
+            "median seconds per epoch, least disturbed of 3 runs",
+            "s",
+            2,
+            0.27,
+        )],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-full-run",
+        what: "appendix: chapter 9's whole 30-epoch run on the fast engine, validation and test included",
+        command: "cargo run --release -p ch09-training",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29",
+        commit: "46a0798",
+        load: "",
+        quantities: &[one("wall time", "s", 1, 10.7)],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-portable",
+        what: "appendix: one epoch on the portable kernels ([f32; 16], f32::mul_add in software) of an x86-64 processor without hardware FMA",
+        command: "cargo bench -p ch09-training --bench fast_epoch -- --isa portable",
+        machine: "an x86-64 processor without FMA",
+        date: "2026-11-29",
+        commit: "3c3a408",
+        load: "",
+        quantities: &[one("seconds per epoch", "s", 0, 115.0)],
+        printed: "",
+    },
+];
+// ANCHOR_END: timings
+
+/// What the benchmark printed in the run of the entry `appendix-benchmark`
+/// (lines of the per-phase profile and epochs 2 to 6 left out).
+const BENCHMARK_PRINTED: &str = "\
+training epochs of 784-300-100-10 on 55000 Fashion-MNIST, batch 32, SGD 0.01: FastMlp::train_epoch, avx512 kernels, 2 thread(s)
+  warm-up: 0.287 s, CPU 0.288 s  (loss 0.7018, accuracy 0.7688)
+  epoch 1: 0.228 s, CPU 0.227 s  (loss 0.4864, accuracy 0.8304)
+  …
+  epoch 7: 0.248 s, CPU 0.247 s  (loss 0.3500, accuracy 0.8756)
+
+where the calling thread's time went in the last epoch:
+phase                              work s   wait s
+gather, layer 1 forward             0.089    0.009
+layer 2 forward                     0.014    0.002
+layer 3 forward                     0.002    0.001
+softmax, layer 3 backward           0.010    0.001
+layer 2 backward                    0.033    0.005
+layer 1 backward                    0.081    0.000
+…
+seconds/epoch: median 0.240, min 0.225, max 0.319 over 7 epochs (spread 39%)
+CPU seconds/epoch of the calling thread: median 0.240
+images/s: 228818
+arithmetic: 62.0 GFLOP/epoch, 257.8 GFLOP/s achieved; peak of 2 thread(s) with avx512 FMA: 356.5 GFLOP/s (72% of peak)
+peak resident memory (VmHWM): 81 MiB
+";
+
 // ANCHOR: draw
 /// Seconds per epoch as horizontal bars: the reference frameworks in grey,
 /// then each step of the optimisation in blue, top to bottom.
