@@ -32,6 +32,7 @@ const EXCERPTS: &[(&str, &[&str])] = &[
     (
         "ch09-full-run",
         &[
+            "ch09-full-run-fast-2026-11-29c",
             "ch09-full-run-fast-2026-11-29b",
             "ch09-full-run-clear-2026-11-29b",
             "ch09-full-run-fast-2026-11-29a",

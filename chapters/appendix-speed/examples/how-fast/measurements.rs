@@ -705,6 +705,47 @@ pub const TIMINGS: &[Timing] = &[
         printed: "",
     },
     Timing {
+        name: "ch09-full-run-fast-2026-11-29c",
+        what: "chapter 9: the whole 30-epoch run (load, fit with validation and the progress line, evaluate), fast engine, 3 runs in a row on an otherwise idle machine",
+        command: "cargo build --release -p ch09-training; FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch09-training --no-figures",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T15:43Z",
+        commit: "95d61c8",
+        load: "load average (1, 5, 15 min) run 1: 1.69, 3.36, 3.32 before, 1.76, 3.30, 3.30 after; run 2: 1.76, 3.30, 3.30 before, 1.80, 3.25, 3.29 after; run 3: 1.80, 3.25, 3.29 before, 1.84, 3.19, 3.27 after; nothing else ran (the load is the runs' own two threads and the decay of earlier builds)",
+        quantities: &[
+            epochs(
+                "run 1: seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
+                    0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
+                ],
+            ),
+            epochs(
+                "run 2: seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.4, 0.4, 0.4, 0.4, 0.4,
+                    0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
+                ],
+            ),
+            epochs(
+                "run 3: seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
+                    0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
+                ],
+            ),
+            runs("wall time of the process", "s", 2, &[14.74, 13.54, 14.78]),
+            runs("peak resident memory", "MiB", 1, &[81.6, 81.7, 81.8]),
+        ],
+        printed: "",
+    },
+    Timing {
         name: "ch09-full-run-fast-2026-11-29b",
         what: "chapter 9: the whole 30-epoch run (load, fit with validation and the progress line, evaluate), fast engine, 3 runs in a row",
         command: "cargo build --release -p ch09-training; FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch09-training --no-figures",
