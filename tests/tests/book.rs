@@ -348,13 +348,13 @@ const QUOTES: &[book_tests::Quote] = &[
         "maths-primer.md",
         r"\\(\lVert \mathbf{a} \rVert = \sqrt5 = 2.2361\\)",
         "ch02-hebb/primer.txt",
-        "‖x‖ = 2.2361, ‖y‖ = 3.1623, cos θ = x · y / (‖x‖ ‖y‖) = 0.1414",
+        "‖x‖ = 2.2361, ‖y‖ = 3.1623, cos α = x · y / (‖x‖ ‖y‖) = 0.1414",
     ),
     q(
         "maths-primer.md",
         r"\sqrt{10} = 3.1623\\) and \\(\cos\alpha = 1/\sqrt{50} = 0.1414\\)",
         "ch02-hebb/primer.txt",
-        "‖y‖ = 3.1623, cos θ = x · y / (‖x‖ ‖y‖) = 0.1414",
+        "‖y‖ = 3.1623, cos α = x · y / (‖x‖ ‖y‖) = 0.1414",
     ),
     q(
         "maths-primer.md",

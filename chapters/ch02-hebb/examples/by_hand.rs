@@ -57,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     writeln!(
         out,
-        "  E[y xᵀ] = ({}, {})",
+        "  E[y xᵀ] = ({}, {})ᵀ",
         average(data.view(), |p| p[0] * p[0])?,
         average(data.view(), |p| p[0] * p[1])?
     )?;

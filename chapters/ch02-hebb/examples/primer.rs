@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     writeln!(out, "dot product x · y = {}", x.dot(&y))?;
     writeln!(
         out,
-        "‖x‖ = {:.4}, ‖y‖ = {:.4}, cos θ = x · y / (‖x‖ ‖y‖) = {:.4}",
+        "‖x‖ = {:.4}, ‖y‖ = {:.4}, cos α = x · y / (‖x‖ ‖y‖) = {:.4}",
         norm(x.view()),
         norm(y.view()),
         cosine(x.view(), y.view())?

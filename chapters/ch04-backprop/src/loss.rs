@@ -17,7 +17,7 @@ pub trait Loss {
     ) -> Result<f32, NetError>;
 
     /// `d(mean loss) / d(predictions)`, same shape as `predictions`; the
-    /// division by the batch size is already in it.
+    /// division by the number of entries (batch size × outputs) is already in it.
     fn gradient(
         &self,
         predictions: ArrayView2<f32>,
