@@ -130,8 +130,8 @@ pub enum DownloadError {
         /// The variable that pointed at the folder.
         variable: String,
     },
-    /// Something other than a file (a folder, say) stands where the data
-    /// file should be, provided or cached.
+    /// A folder (or anything else that is not a file) stands where the
+    /// data file should be, provided or cached.
     NotAFile {
         /// The path that should be a file.
         path: PathBuf,
@@ -198,8 +198,8 @@ impl fmt::Display for DownloadError {
             ),
             DownloadError::NotAFile { path } => write!(
                 f,
-                "{}: a folder or other non-file stands where this data file should be; \
-                 move it away and try again",
+                "{}: a folder stands where this data file should be; move it away \
+                 and try again",
                 path.display()
             ),
             DownloadError::Checksum {

@@ -241,18 +241,16 @@ impl FashionMnist {
     // ANCHOR_END: validation_split
 }
 
-/// A folder that stands in `dir` where one of the four files should be: an
-/// error of its own, for it is not missing, and no download replaces it.
+/// A folder that stands in `dir` where one of the four files should be:
+/// chapter 0's error of its own ([`DownloadError::NotAFile`]), for it is not
+/// missing, and no download replaces it. Checked for all four files before
+/// any is looked for, so that it is not reported as a missing file.
 fn folder_for_a_file(dir: &Path) -> Option<DataError> {
-    let file = FILES
+    let path = FILES
         .iter()
         .map(|f| dir.join(f.name))
-        .find(|p| p.is_dir())?;
-    let source = std::io::Error::new(
-        std::io::ErrorKind::IsADirectory,
-        "a folder stands where this data file should be",
-    );
-    Some(DataError::Io { file, source })
+        .find(|p| p.exists() && !p.is_file())?;
+    Some(DataError::from(DownloadError::NotAFile { path }))
 }
 
 /// The names of the files that are not in `dir`.

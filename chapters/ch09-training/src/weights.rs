@@ -22,7 +22,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use ch08_sequential::{Dense, Sequential};
-use ndarray::{ArrayD, IxDyn};
+use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
 use crate::error::TrainError;
@@ -60,20 +60,58 @@ pub fn metadata(model: &Sequential) -> HashMap<String, String> {
 // ANCHOR: save
 /// The model's weights as the bytes of a safetensors file.
 pub fn weights_to_bytes(model: &Sequential) -> Result<Vec<u8>, TrainError> {
-    let params = model.parameters();
-    // Little-endian f32 bytes of each tensor, in row-major order.
-    let bytes: Vec<Vec<u8>> = params
+    tensors_to_bytes(&model.parameters(), metadata(model))
+        .map_err(|e| weights_error(Path::new(""), e.to_string()))
+}
+
+/// Why named tensors could not be laid out as a safetensors file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TensorBytesError {
+    /// One tensor's shape does not match its data.
+    Tensor {
+        /// The tensor's name.
+        name: String,
+        /// What safetensors said.
+        reason: String,
+    },
+    /// The file as a whole could not be written (the header, say).
+    Serialize(String),
+}
+
+impl std::fmt::Display for TensorBytesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TensorBytesError::Tensor { name, reason } => write!(f, "tensor {name}: {reason}"),
+            TensorBytesError::Serialize(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl std::error::Error for TensorBytesError {}
+
+/// The safetensors bytes of named `f32` tensors, each stored as its
+/// little-endian bytes in row-major order, with `metadata` in the header.
+/// Chapter 10 saves whole models with it too.
+pub fn tensors_to_bytes(
+    tensors: &[(String, ArrayViewD<'_, f32>)],
+    metadata: HashMap<String, String>,
+) -> Result<Vec<u8>, TensorBytesError> {
+    let bytes: Vec<Vec<u8>> = tensors
         .iter()
         .map(|(_, t)| t.iter().flat_map(|v| v.to_le_bytes()).collect())
         .collect();
-    let mut views = Vec::with_capacity(params.len());
-    for ((name, tensor), data) in params.iter().zip(&bytes) {
-        let view = TensorView::new(Dtype::F32, tensor.shape().to_vec(), data)
-            .map_err(|e| weights_error(Path::new(""), format!("tensor {name}: {e}")))?;
+    let mut views = Vec::with_capacity(tensors.len());
+    for ((name, tensor), data) in tensors.iter().zip(&bytes) {
+        let view = TensorView::new(Dtype::F32, tensor.shape().to_vec(), data).map_err(|e| {
+            TensorBytesError::Tensor {
+                name: name.clone(),
+                reason: e.to_string(),
+            }
+        })?;
         views.push((name.clone(), view));
     }
-    safetensors::serialize(views, Some(metadata(model)))
-        .map_err(|e| weights_error(Path::new(""), e.to_string()))
+    safetensors::serialize(views, Some(metadata))
+        .map_err(|e| TensorBytesError::Serialize(e.to_string()))
 }
 
 /// Saves the model's weights to `path` (a `.safetensors` file), through a

@@ -30,9 +30,9 @@ use std::path::{Path, PathBuf};
 use ch04_backprop::NetError;
 use ch08_sequential::{Dense, Flatten, Sequential};
 use ch09_training::Model;
-use ch09_training::weights::write_atomically;
+use ch09_training::weights::{TensorBytesError, tensors_to_bytes, write_atomically};
 use ndarray::{ArrayD, IxDyn};
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use safetensors::tensor::{Dtype, SafeTensors};
 use serde::{Deserialize, Serialize};
 
 use crate::error::GraphError;
@@ -355,23 +355,15 @@ pub fn model_to_bytes(model: &impl Saveable) -> Result<Vec<u8>, ModelFileError> 
         ("format_version".to_string(), FORMAT_VERSION.to_string()),
         ("architecture".to_string(), json),
     ]);
-    let params = model.parameters();
-    let bytes: Vec<Vec<u8>> = params
-        .iter()
-        .map(|(_, t)| t.iter().flat_map(|v| v.to_le_bytes()).collect())
-        .collect();
-    let mut views = Vec::with_capacity(params.len());
-    for ((name, tensor), data) in params.iter().zip(&bytes) {
-        let view = TensorView::new(Dtype::F32, tensor.shape().to_vec(), data).map_err(|e| {
-            problem(Problem::WrongTensor {
-                tensor: name.clone(),
-                reason: e.to_string(),
-            })
-        })?;
-        views.push((name.clone(), view));
-    }
-    safetensors::serialize(views, Some(metadata))
-        .map_err(|e| problem(Problem::NotSafetensors(e.to_string())))
+    tensors_to_bytes(&model.parameters(), metadata).map_err(|e| {
+        problem(match e {
+            TensorBytesError::Tensor { name, reason } => Problem::WrongTensor {
+                tensor: name,
+                reason,
+            },
+            TensorBytesError::Serialize(reason) => Problem::NotSafetensors(reason),
+        })
+    })
 }
 
 /// Saves architecture and weights to `path`, atomically: through a
