@@ -11,6 +11,7 @@ use ndarray::ArrayD;
 use crate::error::TrainError;
 use crate::history::EpochRecord;
 use crate::model::Model;
+use ch08_sequential::Sgd;
 
 // ANCHOR: callback
 /// Whether training goes on.
@@ -23,7 +24,38 @@ pub enum Control {
 }
 
 /// Hooks into `fit`. Every method has a default that does nothing.
+///
+/// **Order.** `fit` calls the callbacks in the order they were added to
+/// [`FitOptions`](crate::FitOptions), and every callback sees every call,
+/// even after an earlier one asked to stop. For each batch:
+/// [`on_batch_begin`](Callback::on_batch_begin), the step,
+/// [`on_batch_end`](Callback::on_batch_end), then
+/// [`on_weights_not_finite`](Callback::on_weights_not_finite) if the step
+/// left a weight that is not finite. After each epoch's validation:
+/// [`on_epoch_end`](Callback::on_epoch_end). Once at the very end, stopped
+/// or not: [`on_train_end`](Callback::on_train_end).
+///
+/// **What each may change.** Any hook that returns [`Control`] may stop
+/// training: a stop asked in `on_batch_begin` ends the epoch before that
+/// batch's step, one asked after a batch ends it after that step, and one
+/// asked at the end of an epoch ends training there. Only
+/// `on_batch_begin` may change the learning rate for the batch about to
+/// run. `on_epoch_end` and `on_train_end` read and may change the whole
+/// model (its weights and its optimizer); the change holds from the next
+/// epoch. The batch hooks never see the weights: the fast engine keeps
+/// its own copy of them while an epoch runs, and hands them back to the
+/// model at the end of the epoch. A learning rate or momentum that a
+/// callback sets is checked before it is used, and a bad one ends `fit`
+/// with an error.
 pub trait Callback {
+    /// Before each training batch, with the optimizer that will take the
+    /// step: a new learning rate set here (`optimizer.set_learning_rate`)
+    /// is the rate of this batch. Chapter 11's learning-rate finder raises
+    /// it batch by batch this way.
+    fn on_batch_begin(&mut self, _epoch: usize, _step: usize, _optimizer: &mut Sgd) -> Control {
+        Control::Continue
+    }
+
     /// After each training batch, with its loss.
     fn on_batch_end(&mut self, _epoch: usize, _step: usize, _loss: f32) -> Control {
         Control::Continue
