@@ -10,6 +10,7 @@
 //! - [`callbacks`]: `ModelCheckpoint`, `CsvLogger`, `LearningRateScheduler`;
 //! - [`tensorboard`]: event files that TensorBoard reads, and the callback
 //!   that writes them;
+//! - [`models`]: the classifiers tuned here, built from their hidden widths;
 //! - [`lr_finder`]: one epoch with an exponentially growing learning rate;
 //! - [`search`]: random search over layers, units and learning rate;
 //! - [`sweeps`]: depth, width and batch size, measured.
@@ -18,6 +19,7 @@
 
 pub mod callbacks;
 pub mod lr_finder;
+pub mod models;
 pub mod search;
 pub mod sweeps;
 pub mod tensorboard;
