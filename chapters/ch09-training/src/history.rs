@@ -105,6 +105,64 @@ impl History {
     }
 }
 
+// ANCHOR: csv
+/// The columns of a history written as CSV, one row per epoch (chapter
+/// 11's `CsvLogger`): the fields of [`EpochRecord`] in order. A model of
+/// several outputs adds two columns per output after them,
+/// `<name>_loss` and `val_<name>_loss`.
+pub const CSV_COLUMNS: [&str; 9] = [
+    "epoch",
+    "loss",
+    "accuracy",
+    "mae",
+    "val_loss",
+    "val_accuracy",
+    "val_mae",
+    "seconds",
+    "engine",
+];
+
+impl EpochRecord {
+    /// The names of the CSV columns of this record: [`CSV_COLUMNS`], then
+    /// the columns of each output of a model of several outputs.
+    pub fn csv_header(&self) -> Vec<String> {
+        let outputs = self
+            .outputs
+            .iter()
+            .flat_map(|o| [format!("{}_loss", o.name), format!("val_{}_loss", o.name)]);
+        CSV_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .chain(outputs)
+            .collect()
+    }
+
+    /// This record as CSV fields, in the order of
+    /// [`csv_header`](EpochRecord::csv_header): each number as Rust prints
+    /// it (the shortest text that reads back as the same number), an empty
+    /// field for a value that was not measured.
+    pub fn csv_row(&self) -> Vec<String> {
+        let opt = |v: Option<f32>| v.map_or(String::new(), |v| v.to_string());
+        let fixed = [
+            self.epoch.to_string(),
+            self.loss.to_string(),
+            opt(self.accuracy),
+            opt(self.mae),
+            opt(self.val_loss),
+            opt(self.val_accuracy),
+            opt(self.val_mae),
+            self.seconds.to_string(),
+            self.engine.name().to_string(),
+        ];
+        let outputs = self
+            .outputs
+            .iter()
+            .flat_map(|o| [o.loss.to_string(), opt(o.val_loss)]);
+        fixed.into_iter().chain(outputs).collect()
+    }
+}
+// ANCHOR_END: csv
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +194,26 @@ mod tests {
         assert!(json.contains("\"val_loss\":null"), "{json}");
         let back: History = serde_json::from_str(&json).unwrap();
         assert_eq!(back, h);
+    }
+
+    #[test]
+    fn csv_fields_follow_the_header_and_read_back() {
+        let mut r = record(3, None);
+        r.outputs = vec![OutputLoss {
+            name: "aux".into(),
+            loss: 0.125,
+            val_loss: Some(0.5),
+        }];
+        let header = r.csv_header();
+        let row = r.csv_row();
+        assert_eq!(header.len(), row.len());
+        assert_eq!(&header[9..], ["aux_loss", "val_aux_loss"]);
+        let field = |name: &str| &row[header.iter().position(|h| h == name).unwrap()];
+        assert_eq!(field("epoch"), "3");
+        assert_eq!(field("loss").parse::<f32>().unwrap(), 1.0 / 3.0);
+        assert_eq!(field("val_loss"), "");
+        assert_eq!(field("engine"), "clear");
+        assert_eq!(field("val_aux_loss"), "0.5");
     }
 
     #[test]
