@@ -867,12 +867,7 @@ fn check_model(
             model.hidden.len()
         )));
     }
-    if !(0.0..1.0).contains(&model.momentum) {
-        return Err(NetError::InvalidArgument(format!(
-            "the momentum must be in [0, 1), got {}",
-            model.momentum
-        )));
-    }
+    ch04_backprop::optimizer::check_momentum(model.momentum)?;
     if config.batch_size == 0 {
         return Err(NetError::InvalidArgument(
             "the batch size must be at least 1".into(),

@@ -93,6 +93,26 @@ where
 }
 // ANCHOR_END: check_learning_rate
 
+// ANCHOR: check_momentum
+/// The one check of a momentum `μ`, beside the one of a learning rate: `μ`
+/// must lie in `[0, 1)`. Momentum itself comes in chapter 8, whose `Sgd`
+/// keeps a velocity `v ← μ·v − η·g`; the check lives here so that chapter
+/// 8's optimizer and the appendix's fast engine, which both build on this
+/// crate, share it. `μ = 0` is plain SGD; at `μ ≥ 1` the velocity never
+/// decays and the steps grow without bound; a negative `μ` flips the
+/// direction of the memory at every step; a NaN turns every weight into
+/// NaN.
+pub fn check_momentum(mu: f32) -> Result<(), NetError> {
+    if (0.0..1.0).contains(&mu) {
+        Ok(())
+    } else {
+        Err(NetError::InvalidArgument(format!(
+            "the momentum must be in [0, 1), got {mu}"
+        )))
+    }
+}
+// ANCHOR_END: check_momentum
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +137,24 @@ mod tests {
         }
         assert!(check_learning_rate(f64::NAN).is_err());
         assert!(check_learning_rate(0.5f64).is_ok());
+    }
+
+    #[test]
+    fn only_momenta_in_zero_to_one_pass() {
+        for good in [0.0f32, -0.0, 0.5, 0.9, 0.999] {
+            assert!(check_momentum(good).is_ok(), "{good}");
+        }
+        for bad in [
+            1.0f32,
+            1.5,
+            -0.1,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+        ] {
+            let err = check_momentum(bad).unwrap_err().to_string();
+            assert!(err.contains("momentum must be in [0, 1)"), "{err}");
+        }
     }
 
     #[test]
