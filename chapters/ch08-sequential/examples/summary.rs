@@ -13,7 +13,7 @@ fn main() -> Result<(), NetError> {
     println!("{}", model.summary());
     model.compile(
         LossKind::SparseCategoricalCrossEntropy,
-        Sgd::new(0.01),
+        Sgd::new(0.01)?,
         &[Metric::Accuracy],
     )?;
 

@@ -31,7 +31,7 @@
 //!     .add(Dense::new(100, Activation::Relu))?
 //!     .add(Dense::new(10, Softmax))?;
 //! assert_eq!(model.summary().total_params(), 266_610);
-//! model.compile(LossKind::SparseCategoricalCrossEntropy, Sgd::new(0.01), &[Metric::Accuracy])?;
+//! model.compile(LossKind::SparseCategoricalCrossEntropy, Sgd::new(0.01)?, &[Metric::Accuracy])?;
 //! # Ok::<(), ch04_backprop::NetError>(())
 //! ```
 //!

@@ -84,8 +84,7 @@ pub fn descend(learning_rate: f32, momentum: f32, steps: usize) -> Result<Descen
         core.weights = array![[START_WEIGHTS.0], [START_WEIGHTS.1]];
     }
     let mut layers: Vec<Box<dyn Layer>> = vec![Box::new(dense)];
-    let mut sgd = Sgd::new(learning_rate).with_momentum(momentum);
-    sgd.validate()?;
+    let mut sgd = Sgd::new(learning_rate)?.with_momentum(momentum)?;
     let mut run = DescentRun {
         momentum,
         losses: Vec::with_capacity(steps + 1),

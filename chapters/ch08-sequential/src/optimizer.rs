@@ -6,7 +6,7 @@
 //! the *velocity* of momentum.
 
 use ch04_backprop::NetError;
-use ch04_backprop::optimizer::check_learning_rate;
+use ch04_backprop::optimizer::{check_learning_rate, check_momentum};
 use ndarray::ArrayD;
 
 use crate::layer::Layer;
@@ -18,34 +18,45 @@ use crate::layer::Layer;
 ///
 /// for every parameter `θ` with gradient `g`, learning rate `η` and
 /// momentum `μ`. With `μ = 0` this is plain SGD, `θ ← θ − η·g`.
+///
+/// It is chapter 4's [`ch04_backprop::Sgd`] plus a velocity: the learning
+/// rate is held by a chapter 4 `Sgd`, so it obeys chapter 4's contract
+/// ([`check_learning_rate`]), and the momentum obeys [`check_momentum`].
+/// Every constructor and setter checks, so every `Sgd` that exists holds
+/// usable settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sgd {
-    learning_rate: f32,
+    /// Chapter 4's optimizer, which holds the learning rate `η`.
+    plain: ch04_backprop::Sgd,
+    /// The momentum `μ`, in `[0, 1)`.
     momentum: f32,
     /// One velocity per parameter tensor, created at the first step.
     velocity: Vec<ArrayD<f32>>,
 }
 
 impl Sgd {
-    /// Plain SGD with learning rate `learning_rate` (Keras' default is 0.01).
-    pub fn new(learning_rate: f32) -> Sgd {
-        Sgd {
-            learning_rate,
+    /// Plain SGD with learning rate `learning_rate` (Keras' default is
+    /// 0.01); an error for a rate that chapter 4's `Sgd::new` refuses.
+    pub fn new(learning_rate: f32) -> Result<Sgd, NetError> {
+        Ok(Sgd {
+            plain: ch04_backprop::Sgd::new(learning_rate)?,
             momentum: 0.0,
             velocity: Vec::new(),
-        }
+        })
     }
 
-    /// The same optimizer with momentum `momentum` (0.9 is a usual choice).
-    pub fn with_momentum(mut self, momentum: f32) -> Sgd {
+    /// The same optimizer with momentum `momentum` (0.9 is a usual choice);
+    /// an error for a momentum outside `[0, 1)`.
+    pub fn with_momentum(mut self, momentum: f32) -> Result<Sgd, NetError> {
+        check_momentum(momentum)?;
         self.momentum = momentum;
-        self
+        Ok(self)
     }
     // ANCHOR_END: sgd
 
     /// The learning rate `η`.
     pub fn learning_rate(&self) -> f32 {
-        self.learning_rate
+        self.plain.learning_rate()
     }
 
     /// The momentum `μ` (0 for plain SGD).
@@ -57,25 +68,19 @@ impl Sgd {
     /// velocities; a rate that chapter 4's
     /// [`check_learning_rate`] refuses leaves the optimizer unchanged.
     pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<(), NetError> {
-        check_learning_rate(learning_rate)?;
-        self.learning_rate = learning_rate;
-        Ok(())
+        self.plain.set_learning_rate(learning_rate)
     }
 
-    /// Checks the settings: `η` positive and finite (chapter 4's
-    /// [`check_learning_rate`]), `0 ≤ μ < 1`.
-    /// [`Sequential::compile`](crate::Sequential::compile) calls it, and so
-    /// does every training step, since the optimizer can be replaced after
-    /// `compile` through [`Sequential::compiled_mut`](crate::Sequential::compiled_mut).
+    /// Checks the settings again: `η` ([`check_learning_rate`]) and `μ`
+    /// ([`check_momentum`]). [`Sgd::new`], [`Sgd::with_momentum`] and
+    /// [`Sgd::set_learning_rate`] already refuse bad ones;
+    /// [`Sequential::compile`](crate::Sequential::compile) and every
+    /// training step call this all the same, as a second line of defence
+    /// for an optimizer replaced after `compile` through
+    /// [`Sequential::compiled_mut`](crate::Sequential::compiled_mut).
     pub fn validate(&self) -> Result<(), NetError> {
-        check_learning_rate(self.learning_rate)?;
-        if !(0.0..1.0).contains(&self.momentum) {
-            return Err(NetError::InvalidArgument(format!(
-                "the momentum must be in [0, 1), got {}",
-                self.momentum
-            )));
-        }
-        Ok(())
+        check_learning_rate(self.learning_rate())?;
+        check_momentum(self.momentum)
     }
 
     /// Forgets the velocities (a fresh start, for example after new weights
@@ -114,7 +119,7 @@ impl Sgd {
         &mut self,
         layers: impl IntoIterator<Item = &'a mut dyn Layer>,
     ) -> Result<(), NetError> {
-        let (lr, mu) = (self.learning_rate, self.momentum);
+        let (lr, mu) = (self.learning_rate(), self.momentum);
         let mut k = 0; // index of the parameter tensor across all layers
         for layer in layers {
             let first = k;
@@ -178,7 +183,7 @@ mod tests {
     #[test]
     fn plain_sgd_takes_a_step_against_the_gradient() {
         let mut layers = one_layer();
-        let mut sgd = Sgd::new(0.1);
+        let mut sgd = Sgd::new(0.1).unwrap();
         backprop_ones(&mut layers);
         sgd.step(&mut layers).unwrap();
         assert_eq!(weights(&layers), vec![0.9, 1.9]);
@@ -195,7 +200,7 @@ mod tests {
     #[test]
     fn momentum_accumulates_velocity() {
         let mut layers = one_layer();
-        let mut sgd = Sgd::new(0.1).with_momentum(0.5);
+        let mut sgd = Sgd::new(0.1).unwrap().with_momentum(0.5).unwrap();
         backprop_ones(&mut layers);
         sgd.step(&mut layers).unwrap(); // v = −0.1
         backprop_ones(&mut layers);
@@ -204,30 +209,55 @@ mod tests {
         assert!((w[0] - (1.0 - 0.1 - 0.15)).abs() < 1e-6, "{w:?}");
     }
 
+    /// The rate contract is chapter 4's, word for word: the same values
+    /// are refused with the same message.
     #[test]
-    fn bad_settings_are_refused() {
-        assert!(Sgd::new(0.01).validate().is_ok());
-        assert!(Sgd::new(0.0).validate().is_err());
-        assert!(Sgd::new(f32::NAN).validate().is_err());
-        assert!(Sgd::new(0.01).with_momentum(1.0).validate().is_err());
-        assert!(Sgd::new(0.01).with_momentum(-0.1).validate().is_err());
-        assert!(Sgd::new(0.01).with_momentum(f32::NAN).validate().is_err());
-        assert!(Sgd::new(f32::INFINITY).validate().is_err());
-        assert!(Sgd::new(-0.01).validate().is_err());
+    fn a_bad_rate_is_refused_with_chapter_4s_message() {
+        assert!(Sgd::new(0.01).is_ok());
+        for bad in [
+            0.0f32,
+            -0.0,
+            -0.01,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+        ] {
+            let ours = Sgd::new(bad).unwrap_err().to_string();
+            let theirs = ch04_backprop::Sgd::new(bad).unwrap_err().to_string();
+            assert_eq!(ours, theirs, "{bad}");
+            assert!(ours.contains("learning rate"), "{ours}");
+        }
+    }
+
+    #[test]
+    fn a_bad_momentum_is_refused() {
+        for good in [0.0f32, 0.5, 0.9, 0.999] {
+            let sgd = Sgd::new(0.01).unwrap().with_momentum(good).unwrap();
+            assert_eq!(sgd.momentum(), good);
+            assert!(sgd.validate().is_ok());
+        }
+        for bad in [1.0f32, 1.5, -0.1, f32::NAN, f32::INFINITY] {
+            let err = Sgd::new(0.01)
+                .unwrap()
+                .with_momentum(bad)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("momentum must be in [0, 1)"), "{bad}: {err}");
+        }
     }
 
     #[test]
     fn velocities_handed_back_carry_the_momentum_on() {
         let (mut a, mut b) = (one_layer(), one_layer());
-        let mut sgd = Sgd::new(0.1).with_momentum(0.5);
+        let mut sgd = Sgd::new(0.1).unwrap().with_momentum(0.5).unwrap();
         backprop_ones(&mut a);
         sgd.step(&mut a).unwrap();
         assert_eq!(sgd.velocities().len(), 2); // weights and bias
         // A second optimizer given the first one's velocities takes the
         // same next step; without them it takes a smaller one.
-        let mut other = Sgd::new(0.1).with_momentum(0.5);
+        let mut other = Sgd::new(0.1).unwrap().with_momentum(0.5).unwrap();
         other.set_velocities(sgd.velocities().to_vec());
-        let mut fresh = Sgd::new(0.1).with_momentum(0.5);
+        let mut fresh = Sgd::new(0.1).unwrap().with_momentum(0.5).unwrap();
         let mut c = one_layer();
         backprop_ones(&mut a);
         sgd.step(&mut a).unwrap();
@@ -245,7 +275,7 @@ mod tests {
 
     #[test]
     fn the_setter_checks_the_rate() {
-        let mut sgd = Sgd::new(0.1).with_momentum(0.5);
+        let mut sgd = Sgd::new(0.1).unwrap().with_momentum(0.5).unwrap();
         assert!(sgd.set_learning_rate(f32::NAN).is_err());
         assert!(sgd.set_learning_rate(0.0).is_err());
         assert_eq!(sgd.learning_rate(), 0.1);

@@ -173,9 +173,10 @@ impl Sequential {
 
     // ANCHOR: compile
     /// Fixes the loss, the optimizer and the metrics. Fails on an empty
-    /// model, on bad optimizer settings, on cross-entropy without a softmax
-    /// at the end, and on a loss and metrics that need different kinds of
-    /// target (Huber with accuracy, say).
+    /// model, on cross-entropy without a softmax at the end, and on a loss
+    /// and metrics that need different kinds of target (Huber with
+    /// accuracy, say). It checks the optimizer's settings too, a second
+    /// time: [`Sgd`]'s constructors and setter refuse bad ones already.
     pub fn compile(
         &mut self,
         loss: LossKind,

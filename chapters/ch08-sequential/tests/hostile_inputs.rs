@@ -48,7 +48,13 @@ proptest! {
             let _ = m.add(Dense::new(3, Softmax));
         }
         let loss = [LossKind::SparseCategoricalCrossEntropy, LossKind::MeanSquaredError, LossKind::MeanAbsoluteError][loss];
-        let sgd = Sgd::new(lr).with_momentum(momentum);
+        // A bad rate or momentum is refused here; a good one is compiled.
+        let sgd = Sgd::new(lr).and_then(|s| s.with_momentum(momentum));
+        prop_assert_eq!(
+            sgd.is_ok(),
+            lr.is_finite() && lr > 0.0 && (0.0..1.0).contains(&momentum)
+        );
+        let sgd = sgd.unwrap_or_else(|_| Sgd::new(0.01).unwrap());
         let _ = m.compile(loss, sgd.clone(), &[Metric::Accuracy]);
         let _ = m.compile(loss, sgd, &[]);
         let _ = m.predict(x.view());
@@ -58,7 +64,9 @@ proptest! {
         let _ = m.summary().to_string();
         if let Some(c) = m.compiled_mut() {
             let _ = c.optimizer.set_learning_rate(lr);
-            c.optimizer = Sgd::new(lr).with_momentum(momentum);
+            if let Ok(sgd) = Sgd::new(lr).and_then(|s| s.with_momentum(momentum)) {
+                c.optimizer = sgd;
+            }
         }
         let _ = m.train_on_batch(x.view(), &labels);
         let dims: Vec<usize> = weights.iter().map(|&w| w.min(4)).collect();

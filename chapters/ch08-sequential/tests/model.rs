@@ -105,7 +105,7 @@ fn user_mistakes_are_errors_that_say_what_is_wrong() {
     model
         .compile(
             LossKind::SparseCategoricalCrossEntropy,
-            Sgd::new(0.01),
+            Sgd::new(0.01).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap();
@@ -114,25 +114,26 @@ fn user_mistakes_are_errors_that_say_what_is_wrong() {
     assert!(err.to_string().contains("labels"), "{err}");
     let err = model.train_on_batch(x.view(), &[1, 10]).unwrap_err();
     assert!(err.to_string().contains("out of range"), "{err}");
-    // Bad optimizer settings.
-    assert!(
-        model
-            .compile(LossKind::SparseCategoricalCrossEntropy, Sgd::new(-1.0), &[])
-            .is_err()
-    );
+    // Bad optimizer settings never reach `compile`: `Sgd` refuses them.
+    assert!(Sgd::new(-1.0).is_err());
+    assert!(Sgd::new(0.1).unwrap().with_momentum(1.0).is_err());
     // Cross-entropy without softmax.
     let mut logits_only = Sequential::new(0);
     logits_only
         .add(Dense::new(3, Activation::Identity).with_inputs(4))
         .unwrap();
     let err = logits_only
-        .compile(LossKind::SparseCategoricalCrossEntropy, Sgd::new(0.1), &[])
+        .compile(
+            LossKind::SparseCategoricalCrossEntropy,
+            Sgd::new(0.1).unwrap(),
+            &[],
+        )
         .unwrap_err();
     assert!(err.to_string().contains("Softmax"), "{err}");
     // An empty model.
     assert!(
         Sequential::new(0)
-            .compile(LossKind::MeanSquaredError, Sgd::new(0.1), &[])
+            .compile(LossKind::MeanSquaredError, Sgd::new(0.1).unwrap(), &[])
             .is_err()
     );
     assert!(Sequential::new(0).predict(x.view()).is_err());
@@ -157,7 +158,11 @@ fn adding_layers_checks_shapes_and_leaves_the_model_unchanged_on_error() {
     assert_eq!(model.output_shape(), Some(&[10][..]));
     // Adding a layer after compile asks for a new compile.
     model
-        .compile(LossKind::SparseCategoricalCrossEntropy, Sgd::new(0.1), &[])
+        .compile(
+            LossKind::SparseCategoricalCrossEntropy,
+            Sgd::new(0.1).unwrap(),
+            &[],
+        )
         .unwrap();
     model.add(Dense::new(5, Softmax)).unwrap();
     assert!(model.compiled().is_none());
@@ -198,7 +203,8 @@ fn one_step_moves_every_parameter_against_the_numerical_gradient() {
             m.add(Dense::new(5, Activation::Tanh).with_inputs(4))
                 .unwrap();
             m.add(Dense::new(3, Softmax)).unwrap();
-            m.compile(loss, Sgd::new(1.0), &[Metric::Accuracy]).unwrap();
+            m.compile(loss, Sgd::new(1.0).unwrap(), &[Metric::Accuracy])
+                .unwrap();
             m
         };
         let mut rng = seeded_rng(5);
@@ -250,7 +256,7 @@ fn training_on_a_separable_toy_problem_drives_the_loss_down() {
     model
         .compile(
             LossKind::SparseCategoricalCrossEntropy,
-            Sgd::new(0.1).with_momentum(0.9),
+            Sgd::new(0.1).unwrap().with_momentum(0.9).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap();
@@ -333,7 +339,11 @@ fn a_layer_written_outside_the_crate_is_trained_too() {
             .any(|(n, _)| n == "scale_1.factor")
     );
     model
-        .compile(LossKind::SparseCategoricalCrossEntropy, Sgd::new(0.5), &[])
+        .compile(
+            LossKind::SparseCategoricalCrossEntropy,
+            Sgd::new(0.5).unwrap(),
+            &[],
+        )
         .unwrap();
     let x = ndarray::array![[1.0f32, -1.0], [-1.0, 1.0]];
     model.train_on_batch(x.view(), &[0, 1]).unwrap();

@@ -15,7 +15,7 @@ fn tiny(loss: LossKind) -> Sequential {
     m.add(Dense::new(5, Activation::Tanh).with_inputs(4))
         .unwrap();
     m.add(Dense::new(2, Activation::Identity)).unwrap();
-    m.compile(loss, Sgd::new(1.0), &[Metric::MeanAbsoluteError])
+    m.compile(loss, Sgd::new(1.0).unwrap(), &[Metric::MeanAbsoluteError])
         .unwrap();
     m
 }
@@ -115,7 +115,7 @@ fn wrong_targets_are_errors_that_say_what_is_wrong() {
     let mut mae = Sequential::new(0);
     mae.add(Dense::new(3, Activation::Identity).with_inputs(4))
         .unwrap();
-    mae.compile(LossKind::MeanAbsoluteError, Sgd::new(0.1), &[])
+    mae.compile(LossKind::MeanAbsoluteError, Sgd::new(0.1).unwrap(), &[])
         .unwrap();
     let err = mae
         .test_on_batch(x.view(), &[0u8, 1, 2, 0, 1, 2])
@@ -130,7 +130,7 @@ fn wrong_targets_are_errors_that_say_what_is_wrong() {
     classifier
         .compile(
             LossKind::SparseCategoricalCrossEntropy,
-            Sgd::new(0.1),
+            Sgd::new(0.1).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap();
@@ -149,18 +149,22 @@ fn compile_refuses_a_loss_and_metrics_without_a_common_kind_of_target() {
     let err = model
         .compile(
             LossKind::Huber(Huber::default()),
-            Sgd::new(0.1),
+            Sgd::new(0.1).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap_err();
     assert!(err.to_string().contains("huber"), "{err}");
     assert!(model.compiled().is_none());
     let bad_delta = LossKind::Huber(Huber { delta: 0.0 });
-    assert!(model.compile(bad_delta, Sgd::new(0.1), &[]).is_err());
+    assert!(
+        model
+            .compile(bad_delta, Sgd::new(0.1).unwrap(), &[])
+            .is_err()
+    );
     model
         .compile(
             LossKind::MeanSquaredError,
-            Sgd::new(0.1),
+            Sgd::new(0.1).unwrap(),
             &[Metric::MeanAbsoluteError],
         )
         .unwrap();

@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut model = regression_model(8, config.hidden, config.seed)?;
     model.compile(
         LossKind::MeanSquaredError,
-        Sgd::new(config.learning_rate),
+        Sgd::new(config.learning_rate)?,
         &[Metric::MeanAbsoluteError],
     )?;
     let train_set = InMemory::new(data.train.x.view(), data.train.y.view())?;

@@ -371,7 +371,7 @@ mod tests {
             true => (LossKind::SparseCategoricalCrossEntropy, Metric::Accuracy),
             false => (LossKind::MeanSquaredError, Metric::MeanAbsoluteError),
         };
-        let sgd = Sgd::new(0.01).with_momentum(momentum);
+        let sgd = Sgd::new(0.01).unwrap().with_momentum(momentum).unwrap();
         model.compile(loss, sgd, &[metric]).unwrap();
         model
     }
@@ -485,7 +485,7 @@ mod tests {
         // Softmax with the squared error, a metric of the other kind, a
         // loss it does not know: not in the family.
         let mut odd = model(4, &[(5, Activation::Relu)], 3, true, 0.0, 1);
-        let sgd = Sgd::new(0.1);
+        let sgd = Sgd::new(0.1).unwrap();
         odd.compile(LossKind::MeanSquaredError, sgd.clone(), &[])
             .unwrap();
         assert!(engine_model(&odd).unwrap_err().contains("linear"));
@@ -520,7 +520,7 @@ mod tests {
         let y = Array2::from_elem((64, 1), 100.0f32);
         let data = InMemory::new(x.view(), y.view()).unwrap();
         let mut net = model(3, &[(4, Activation::Identity)], 1, false, 0.0, 2);
-        net.compiled_mut().unwrap().optimizer = Sgd::new(1e38);
+        net.compiled_mut().unwrap().optimizer = Sgd::new(1e38).unwrap();
         let mut stop = TerminateOnNan;
         let mut losses = Losses(Vec::new());
         let history = net

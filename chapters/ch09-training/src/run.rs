@@ -54,7 +54,7 @@ pub fn compiled_reference_model(seed: u64) -> Result<Sequential, TrainError> {
     let mut model = reference_model(seed)?;
     model.compile(
         LossKind::SparseCategoricalCrossEntropy,
-        Sgd::new(0.01),
+        Sgd::new(0.01)?,
         &[Metric::Accuracy],
     )?;
     Ok(model)
@@ -182,8 +182,9 @@ pub fn check_outputs(options: &Options, figures: Option<&Path>) -> Result<(), Ou
     Ok(())
 }
 
-/// `path` names a file that can be written.
-fn check_file(flag: &'static str, path: &Path) -> Result<(), OutputError> {
+/// `path` names a file that can be written (see [`check_outputs`]); `flag`
+/// is the option that named it, for the message.
+pub fn check_file(flag: &'static str, path: &Path) -> Result<(), OutputError> {
     if path.as_os_str().is_empty() {
         return Err(output_error(flag, path, "empty path", None));
     }
@@ -198,8 +199,9 @@ fn check_file(flag: &'static str, path: &Path) -> Result<(), OutputError> {
     writable_folder(flag, path, dir)
 }
 
-/// `dir` is, or can be made, a folder that takes new files.
-fn check_folder(flag: &'static str, dir: &Path) -> Result<(), OutputError> {
+/// `dir` is, or can be made, a folder that takes new files (see
+/// [`check_outputs`]).
+pub fn check_folder(flag: &'static str, dir: &Path) -> Result<(), OutputError> {
     if dir.as_os_str().is_empty() {
         return Err(output_error(flag, dir, "empty path", None));
     }

@@ -28,7 +28,7 @@ fn model(rate: f32) -> Sequential {
     model
         .compile(
             LossKind::SparseCategoricalCrossEntropy,
-            Sgd::new(rate),
+            Sgd::new(rate).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap();

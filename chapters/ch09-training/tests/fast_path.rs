@@ -41,7 +41,7 @@ fn book_model(seed: u64, learning_rate: f32) -> Sequential {
     model
         .compile(
             LossKind::SparseCategoricalCrossEntropy,
-            Sgd::new(learning_rate),
+            Sgd::new(learning_rate).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap();
@@ -101,7 +101,7 @@ fn small_problem(seed: u64) -> (Array2<f32>, Vec<u8>, Sequential) {
     model
         .compile(
             LossKind::SparseCategoricalCrossEntropy,
-            Sgd::new(0.2),
+            Sgd::new(0.2).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap();
@@ -193,7 +193,7 @@ fn the_fast_engine_refuses_a_model_it_does_not_know() {
     model
         .compile(
             LossKind::SparseCategoricalCrossEntropy,
-            Sgd::new(0.1),
+            Sgd::new(0.1).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap();
@@ -220,15 +220,19 @@ fn other_models_stay_on_the_clear_engine() {
         engine::supports(&model)
     };
     let ce = LossKind::SparseCategoricalCrossEntropy;
-    assert!(with(ce, Sgd::new(0.1), Activation::Relu));
-    assert!(with(ce, Sgd::new(0.1).with_momentum(0.9), Activation::Relu));
-    assert!(with(ce, Sgd::new(0.1), Activation::Tanh));
-    assert!(!with(ce, Sgd::new(0.1), Activation::Step));
+    assert!(with(ce, Sgd::new(0.1).unwrap(), Activation::Relu));
+    assert!(with(
+        ce,
+        Sgd::new(0.1).unwrap().with_momentum(0.9).unwrap(),
+        Activation::Relu
+    ));
+    assert!(with(ce, Sgd::new(0.1).unwrap(), Activation::Tanh));
+    assert!(!with(ce, Sgd::new(0.1).unwrap(), Activation::Step));
     // Softmax with the squared error: the fast engine pairs the squared
     // error with a linear output only.
     assert!(!with(
         LossKind::MeanSquaredError,
-        Sgd::new(0.1),
+        Sgd::new(0.1).unwrap(),
         Activation::Relu
     ));
 

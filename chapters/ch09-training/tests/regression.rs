@@ -34,7 +34,7 @@ fn linear(loss: LossKind) -> Sequential {
         .add(Dense::new(1, Activation::Identity).with_inputs(1))
         .unwrap();
     model
-        .compile(loss, Sgd::new(0.1), &[Metric::MeanAbsoluteError])
+        .compile(loss, Sgd::new(0.1).unwrap(), &[Metric::MeanAbsoluteError])
         .unwrap();
     model
 }
@@ -128,7 +128,7 @@ fn targets_of_several_columns_train_a_model_of_several_outputs() {
         .add(Dense::new(2, Activation::Identity).with_inputs(1))
         .unwrap();
     model
-        .compile(LossKind::MeanSquaredError, Sgd::new(0.1), &[])
+        .compile(LossKind::MeanSquaredError, Sgd::new(0.1).unwrap(), &[])
         .unwrap();
     let history = model.fit(&data, quiet().epochs(40)).unwrap();
     assert!(history.last().unwrap().loss < 1e-3, "{history:?}");
@@ -165,7 +165,7 @@ fn regression_data_and_classification_models_do_not_mix() {
     classifier
         .compile(
             LossKind::SparseCategoricalCrossEntropy,
-            Sgd::new(0.1),
+            Sgd::new(0.1).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap();
@@ -213,7 +213,7 @@ fn regression_trains_on_either_engine() {
     let data = InMemory::new(x.view(), y.view()).unwrap();
     let model = |loss: LossKind| {
         let mut model = regression_model(1, 8, 3).unwrap();
-        model.compile(loss, Sgd::new(0.05), &[]).unwrap();
+        model.compile(loss, Sgd::new(0.05).unwrap(), &[]).unwrap();
         model
     };
     let run = |engine: Engine| {
@@ -290,7 +290,7 @@ fn the_sequential_housing_model_reaches_a_test_mse_of_at_most_0_45() {
     model
         .compile(
             LossKind::MeanSquaredError,
-            Sgd::new(config.learning_rate),
+            Sgd::new(config.learning_rate).unwrap(),
             &[Metric::MeanAbsoluteError],
         )
         .unwrap();

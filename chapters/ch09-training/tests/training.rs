@@ -48,7 +48,7 @@ fn fit_learns_and_records_every_epoch() {
         InMemory::new(x.view(), &y).unwrap(),
         InMemory::new(vx.view(), &vy).unwrap(),
     );
-    let mut model = small_model(3, Sgd::new(0.05));
+    let mut model = small_model(3, Sgd::new(0.05).unwrap());
     let history = model
         .fit(
             &train,
@@ -87,7 +87,7 @@ fn the_same_seeds_give_the_same_history_and_another_shuffle_seed_another() {
     let (x, y) = clusters(200, 4);
     let train = InMemory::new(x.view(), &y).unwrap();
     let run = |shuffle_seed: u64| {
-        let mut model = small_model(5, Sgd::new(0.05));
+        let mut model = small_model(5, Sgd::new(0.05).unwrap());
         let h = model
             .fit(
                 &train,
@@ -112,7 +112,7 @@ fn bad_fit_calls_are_errors() {
     let (x, y) = clusters(30, 1);
     let train = InMemory::new(x.view(), &y).unwrap();
     let quiet = || FitOptions::new().verbose(false);
-    let mut model = small_model(1, Sgd::new(0.1));
+    let mut model = small_model(1, Sgd::new(0.1).unwrap());
     // Zero epochs is refused by the book's one epochs rule (chapter 4).
     assert!(matches!(
         model.fit(&train, quiet().epochs(0)),
@@ -169,7 +169,7 @@ fn early_stopping_stops_on_a_rising_val_loss_and_restores_the_best_weights() {
         InMemory::new(x.view(), &y).unwrap(),
         InMemory::new(vx.view(), &wrong).unwrap(),
     );
-    let mut model = small_model(3, Sgd::new(0.05));
+    let mut model = small_model(3, Sgd::new(0.05).unwrap());
     let mut early = EarlyStopping::new(2).restore_best_weights(true);
     let history = model
         .fit(
@@ -216,7 +216,7 @@ fn a_nan_loss_stops_training_at_once() {
     let train = InMemory::new(x.view(), &y).unwrap();
     // An absurd learning rate: the first step throws the weights to ~1e30 and
     // the logits overflow.
-    let mut model = small_model(3, Sgd::new(1e30));
+    let mut model = small_model(3, Sgd::new(1e30).unwrap());
     let mut nan = TerminateOnNan;
     let history = model
         .fit(
@@ -232,7 +232,7 @@ fn a_nan_loss_stops_training_at_once() {
     assert!(why.contains("epoch 1, batch"), "{why}");
     assert!(!history.epochs[0].loss.is_finite());
     // Without the callback, all five epochs run, uselessly.
-    let mut model = small_model(3, Sgd::new(1e30));
+    let mut model = small_model(3, Sgd::new(1e30).unwrap());
     let history = model
         .fit(&train, FitOptions::new().epochs(5).verbose(false))
         .unwrap();
@@ -271,7 +271,7 @@ impl Callback for Counter {
 fn callbacks_hear_every_batch_and_epoch() {
     let (x, y) = clusters(100, 1);
     let train = InMemory::new(x.view(), &y).unwrap();
-    let mut model = small_model(3, Sgd::new(0.05));
+    let mut model = small_model(3, Sgd::new(0.05).unwrap());
     let mut counter = Counter::default();
     model
         .fit(
@@ -294,14 +294,14 @@ fn callbacks_hear_every_batch_and_epoch() {
 fn a_loaded_model_predicts_exactly_what_the_saved_one_did() {
     let (x, y) = clusters(150, 7);
     let train = InMemory::new(x.view(), &y).unwrap();
-    let mut model = small_model(3, Sgd::new(0.05));
+    let mut model = small_model(3, Sgd::new(0.05).unwrap());
     model
         .fit(&train, FitOptions::new().epochs(2).verbose(false))
         .unwrap();
     let dir = std::env::temp_dir().join(format!("ch09-weights-{}", std::process::id()));
     let path = dir.join("model.safetensors");
     save_weights(&model, &path).unwrap();
-    let mut fresh = small_model(99, Sgd::new(0.05));
+    let mut fresh = small_model(99, Sgd::new(0.05).unwrap());
     assert_ne!(
         fresh.predict(x.view()).unwrap(),
         model.predict(x.view()).unwrap()
@@ -317,7 +317,7 @@ fn a_loaded_model_predicts_exactly_what_the_saved_one_did() {
 
 #[test]
 fn the_file_names_its_tensors_and_layout_for_python() {
-    let model = small_model(3, Sgd::new(0.05));
+    let model = small_model(3, Sgd::new(0.05).unwrap());
     let bytes = weights_to_bytes(&model).unwrap();
     let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
     let mut names = file.names();
@@ -347,7 +347,7 @@ fn the_file_names_its_tensors_and_layout_for_python() {
 
 #[test]
 fn weights_that_do_not_fit_are_refused_and_change_nothing() {
-    let model = small_model(3, Sgd::new(0.05));
+    let model = small_model(3, Sgd::new(0.05).unwrap());
     let bytes = weights_to_bytes(&model).unwrap();
     // Another architecture: 8 hidden units instead of 16.
     let mut other = Sequential::new(1);

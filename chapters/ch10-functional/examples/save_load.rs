@@ -37,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (a, b) = LOSS_WEIGHTS;
     model.compile(
         &[(mse, a), (mse, b)],
-        Sgd::new(config.learning_rate),
+        Sgd::new(config.learning_rate)?,
         &[Metric::MeanAbsoluteError],
     )?;
     let train = split_data(data.train.x.view(), data.train.y.view(), true)?;

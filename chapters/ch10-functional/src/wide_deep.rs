@@ -147,7 +147,7 @@ pub fn train_variant(
             .seed(config.seed + 1)
             .verbose(false)
     };
-    let sgd = Sgd::new(config.learning_rate);
+    let sgd = Sgd::new(config.learning_rate)?;
     let mse = LossKind::MeanSquaredError;
     let (train, valid, test) = (&data.train, &data.valid, &data.test);
     match variant {
@@ -315,7 +315,7 @@ pub fn train_subclassed(data: &HousingData, config: &TrainConfig) -> Result<Outc
         DEEP.len(),
         30, // as in `two_inputs`
         config.seed,
-        Sgd::new(config.learning_rate),
+        Sgd::new(config.learning_rate)?,
         LOSS_WEIGHTS,
     )?;
     let (train, valid, test) = (&data.train, &data.valid, &data.test);

@@ -165,7 +165,7 @@ fn graph_backprop_matches_finite_differences() {
     let mse = LossKind::MeanSquaredError;
     let mut model = Functional::build(small_graph(), 7).unwrap();
     model
-        .compile(&[(mse, 0.7), (mse, 0.3)], Sgd::new(0.1), &[])
+        .compile(&[(mse, 0.7), (mse, 0.3)], Sgd::new(0.1).unwrap(), &[])
         .unwrap();
     let total = |m: &Functional| m.test_on_batch(x.view(), y.view().into()).unwrap().0.loss;
     // One step stores the gradients at the weights before it; put them back.
@@ -213,7 +213,11 @@ fn both_paths_contribute_to_the_shared_tensor() {
         let mse = LossKind::MeanSquaredError;
         let mut model = Functional::build(small_graph(), 3).unwrap();
         model
-            .compile(&[(mse, 1.0), (mse, aux_weight)], Sgd::new(0.1), &[])
+            .compile(
+                &[(mse, 1.0), (mse, aux_weight)],
+                Sgd::new(0.1).unwrap(),
+                &[],
+            )
             .unwrap();
         model.train_on_batch(x.view(), y.view().into()).unwrap();
         model.layers()[0].gradients()[0].to_owned()
@@ -242,7 +246,7 @@ fn fit_trains_a_graph_and_reports_each_output() {
     model
         .compile(
             &[(mse, 0.9), (mse, 0.1)],
-            Sgd::new(0.1),
+            Sgd::new(0.1).unwrap(),
             &[Metric::MeanAbsoluteError],
         )
         .unwrap();
@@ -276,7 +280,7 @@ fn fit_refuses_data_that_does_not_fit_the_graph_and_the_fast_engine() {
     let mse = LossKind::MeanSquaredError;
     let mut model = Functional::build(small_graph(), 1).unwrap();
     model
-        .compile(&[(mse, 0.9), (mse, 0.1)], Sgd::new(0.1), &[])
+        .compile(&[(mse, 0.9), (mse, 0.1)], Sgd::new(0.1).unwrap(), &[])
         .unwrap();
     let before = Model::get_weights(&model);
     let quiet = || FitOptions::new().verbose(false);
@@ -324,19 +328,23 @@ fn compile_checks_losses_against_outputs() {
     let mse = LossKind::MeanSquaredError;
     let mut model = Functional::build(small_graph(), 1).unwrap();
     let e = model
-        .compile(&[(mse, 1.0)], Sgd::new(0.1), &[])
+        .compile(&[(mse, 1.0)], Sgd::new(0.1).unwrap(), &[])
         .unwrap_err();
     assert!(
         e.to_string().contains("2 outputs (main, aux) but 1 losses"),
         "{e}"
     );
     let e = model
-        .compile(&[(mse, 1.0), (mse, f32::NAN)], Sgd::new(0.1), &[])
+        .compile(&[(mse, 1.0), (mse, f32::NAN)], Sgd::new(0.1).unwrap(), &[])
         .unwrap_err();
     assert!(e.to_string().contains("'aux'"), "{e}");
     let ce = LossKind::SparseCategoricalCrossEntropy;
     let e = model
-        .compile(&[(ce, 1.0), (mse, 1.0)], Sgd::new(0.1), &[Metric::Accuracy])
+        .compile(
+            &[(ce, 1.0), (mse, 1.0)],
+            Sgd::new(0.1).unwrap(),
+            &[Metric::Accuracy],
+        )
         .unwrap_err();
     assert!(e.to_string().contains("softmax"), "{e}");
     // Not compiled: training is refused with a clear error.
@@ -359,7 +367,7 @@ fn a_graph_classifier_trains_on_labels_with_cross_entropy() {
     model
         .compile(
             &[(LossKind::SparseCategoricalCrossEntropy, 1.0)],
-            Sgd::new(0.5),
+            Sgd::new(0.5).unwrap(),
             &[Metric::Accuracy],
         )
         .unwrap();

@@ -28,7 +28,7 @@ fn graph_model(seed: u64) -> Functional {
     model
         .compile(
             &[(mse, a), (mse, b)],
-            Sgd::new(0.01),
+            Sgd::new(0.01).unwrap(),
             &[Metric::MeanAbsoluteError],
         )
         .unwrap();
@@ -36,7 +36,7 @@ fn graph_model(seed: u64) -> Functional {
 }
 
 fn subclassed(seed: u64) -> WideAndDeep {
-    WideAndDeep::new(5, 6, 30, seed, Sgd::new(0.01), LOSS_WEIGHTS).unwrap()
+    WideAndDeep::new(5, 6, 30, seed, Sgd::new(0.01).unwrap(), LOSS_WEIGHTS).unwrap()
 }
 
 /// The graph model's weights, in the order of the subclassed model's
@@ -113,6 +113,6 @@ fn wrong_data_is_refused_before_training() {
         .fit(&one_target, FitOptions::new().epochs(1).verbose(false))
         .unwrap_err();
     assert!(err.to_string().contains("aux_output"), "{err}");
-    let bad = WideAndDeep::new(5, 6, 30, 0, Sgd::new(0.01), (0.9, f32::NAN));
+    let bad = WideAndDeep::new(5, 6, 30, 0, Sgd::new(0.01).unwrap(), (0.9, f32::NAN));
     assert!(bad.is_err());
 }

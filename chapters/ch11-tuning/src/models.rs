@@ -26,7 +26,7 @@ pub fn mlp(hidden: &[usize], learning_rate: f32, seed: u64) -> Result<Sequential
     model.add(Dense::new(CLASSES, Softmax))?;
     model.compile(
         LossKind::SparseCategoricalCrossEntropy,
-        Sgd::new(learning_rate),
+        Sgd::new(learning_rate)?,
         &[Metric::Accuracy],
     )?;
     Ok(model)
