@@ -19,7 +19,12 @@ pub use ch04_backprop::activation::sigmoid as logistic;
 
 /// The sigmoid of every entry of a `B × L` matrix of logits: the probability
 /// that each of the `L` labels applies to each of the `B` samples.
-pub fn sigmoid(logits: ArrayView2<f32>) -> Array2<f32> {
+///
+/// Named `sigmoid_array` because chapter 4's `sigmoid` is the function of
+/// one number; this one takes an array and returns one of the same shape.
+/// It works entry by entry, not row by row as the softmax does, hence not
+/// `sigmoid_rows`.
+pub fn sigmoid_array(logits: ArrayView2<f32>) -> Array2<f32> {
     logits.mapv(logistic)
 }
 // ANCHOR_END: sigmoid
@@ -98,7 +103,7 @@ mod tests {
             assert!((p + logistic(-z) - 1.0).abs() < 1e-6, "σ(z) + σ(-z) = 1");
         }
         assert!(logistic(-100.0) > 0.0, "no underflow to exactly 0 at -100");
-        let s = sigmoid(array![[0.0f32, 2.0]].view());
+        let s = sigmoid_array(array![[0.0f32, 2.0]].view());
         assert!((s[[0, 1]] - 1.0 / (1.0 + (-2.0f32).exp())).abs() < 1e-7);
     }
 

@@ -10,7 +10,7 @@ use ch04_backprop::network::check_epochs;
 use ch04_backprop::{Activation, Dense, Init, Loss, Mlp, NetError, Sgd};
 use ndarray::{Array2, ArrayView2};
 
-use crate::binary::{BinaryCrossEntropy, sigmoid};
+use crate::binary::{BinaryCrossEntropy, sigmoid_array};
 use crate::cross_entropy::{SoftmaxCrossEntropy, one_hot};
 use crate::metrics::{accuracy, binary_accuracy};
 use crate::softmax::softmax;
@@ -191,7 +191,7 @@ pub fn predict_proba(mlp: &Mlp, x: ArrayView2<f32>) -> Result<Array2<f32>, NetEr
 
 /// The probability of class 1 (`B × 1`) of a binary model.
 pub fn predict_binary_proba(mlp: &Mlp, x: ArrayView2<f32>) -> Result<Array2<f32>, NetError> {
-    Ok(sigmoid(mlp.predict(x)?.view()))
+    Ok(sigmoid_array(mlp.predict(x)?.view()))
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub mod metrics;
 pub mod softmax;
 pub mod toy_data;
 
-pub use binary::{BinaryCrossEntropy, sigmoid};
+pub use binary::{BinaryCrossEntropy, sigmoid_array};
 pub use cross_entropy::{SoftmaxCrossEntropy, one_hot, sparse_categorical_cross_entropy};
 pub use metrics::{accuracy, binary_accuracy};
 pub use softmax::{softmax, softmax_inplace};

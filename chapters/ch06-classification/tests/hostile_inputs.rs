@@ -1,7 +1,7 @@
 //! Whatever a caller hands the chapter's public functions, the answer is
 //! `Ok` or an error, never a panic.
 
-use ch06_classification::binary::sigmoid;
+use ch06_classification::binary::sigmoid_array;
 use ch06_classification::classifier::{
     TrainConfig, classifier_mlp, train_binary, train_multiclass,
 };
@@ -39,7 +39,7 @@ proptest! {
     ) {
         let _ = softmax(z.view());
         let _ = log_softmax(z.view());
-        let _ = sigmoid(z.view());
+        let _ = sigmoid_array(z.view());
         let _ = sparse_categorical_cross_entropy(z.view(), &labels);
         let _ = one_hot(&labels, classes);
         let _ = predicted_classes(z.view());
