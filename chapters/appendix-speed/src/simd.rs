@@ -1,6 +1,6 @@
 //! Sixteen `f32` lanes, written three ways.
 //!
-//! Every kernel of the fast path is written once, generic over [`Lanes`]: a
+//! Every kernel of the fast engine is written once, generic over [`Lanes`]: a
 //! vector of sixteen `f32` values with the handful of operations the kernels
 //! need. Three implementations exist:
 //!

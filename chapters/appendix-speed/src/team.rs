@@ -15,7 +15,7 @@
 //! > any number of workers and written by nobody.
 //!
 //! The barrier's atomic operations order the writes of one phase before the
-//! reads of the next. This module holds the `unsafe` of the fast path that
+//! reads of the next. This module holds the `unsafe` of the fast engine that
 //! is not about SIMD instructions.
 
 use std::cell::UnsafeCell;

@@ -1,4 +1,4 @@
-//! The fast path against a naive reference written with `ndarray`, and
+//! The fast engine against a naive reference written with `ndarray`, and
 //! against itself across instruction sets, threads and runs.
 
 use super::*;

@@ -1,4 +1,4 @@
-//! The fast path allocates nothing while it trains: every buffer is sized
+//! The fast engine allocates nothing while it trains: every buffer is sized
 //! once, when the trainer is built. This file is its own test program, with
 //! an allocator that counts, so that no other test's allocations mix in.
 

@@ -1,4 +1,4 @@
-//! The fast path computes the same mathematics as the clear path of
+//! The fast engine computes the same mathematics as the clear engine of
 //! chapters 4, 6 and 8: the same loss, accuracy and updated weights on a
 //! batch, and the same history when `fit` trains with either.
 
@@ -80,7 +80,7 @@ fn one_batch_gives_the_clear_paths_loss_accuracy_and_weights() {
 }
 
 /// 120 samples of a 4 × 5 "image" in three classes, and a small model of
-/// the fast path's shape that starts with `Flatten`, like the book's.
+/// the fast engine's shape that starts with `Flatten`, like the book's.
 fn small_problem(seed: u64) -> (Array2<f32>, Vec<u8>, Sequential) {
     let mut rng = seeded_rng(seed);
     let labels: Vec<u8> = (0..120).map(|i| (i % 3) as u8).collect();
