@@ -13,7 +13,8 @@
 //! - [`models`]: the classifiers tuned here, built from their hidden widths;
 //! - [`lr_finder`]: one epoch with an exponentially growing learning rate;
 //! - [`search`]: random search over layers, units and learning rate;
-//! - [`sweeps`]: depth, width and batch size, measured.
+//! - [`sweeps`]: depth, width and batch size, measured, and
+//!   [`sweep_figures`], their figures.
 
 #![forbid(unsafe_code)]
 
@@ -21,5 +22,6 @@ pub mod callbacks;
 pub mod lr_finder;
 pub mod models;
 pub mod search;
+pub mod sweep_figures;
 pub mod sweeps;
 pub mod tensorboard;
