@@ -128,6 +128,7 @@ fn write_and_flush(
     writer.flush()
 }
 
+// ANCHOR: on_epoch_end
 impl Callback for TensorBoard {
     fn on_epoch_end(
         &mut self,
@@ -141,3 +142,4 @@ impl Callback for TensorBoard {
         Ok(Control::Continue)
     }
 }
+// ANCHOR_END: on_epoch_end

@@ -30,6 +30,9 @@ pub enum What {
     #[prost(message, tag = "5")]
     Summary(Summary),
 }
+// ANCHOR_END: event
+
+// ANCHOR: summary
 
 /// A list of named values.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -60,6 +63,9 @@ pub enum Kind {
     #[prost(message, tag = "5")]
     Histo(HistogramProto),
 }
+// ANCHOR_END: summary
+
+// ANCHOR: histogram_proto
 
 /// A histogram: bucket `i` counts the values `v` with
 /// `bucket_limit[i - 1] < v <= bucket_limit[i]` (the first bucket starts
@@ -88,4 +94,4 @@ pub struct HistogramProto {
     #[prost(double, repeated, tag = "7")]
     pub bucket: Vec<f64>,
 }
-// ANCHOR_END: event
+// ANCHOR_END: histogram_proto
