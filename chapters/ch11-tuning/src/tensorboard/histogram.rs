@@ -3,10 +3,10 @@
 use super::TensorBoardError;
 use super::proto::HistogramProto;
 
+// ANCHOR: histogram
 /// The number of buckets of each histogram, as in Keras.
 pub const BUCKETS: usize = 30;
 
-// ANCHOR: histogram
 /// The histogram of the finite numbers among `values`, in `buckets` buckets
 /// of equal width from the smallest to the largest. A value on the edge
 /// between two buckets counts in the left one, as TensorBoard reads it.
