@@ -4,6 +4,7 @@
 //!
 //! - [`arrays`]: the handful of `ndarray` operations a neural network needs
 //!   (shapes, matrix products, broadcasting, sums along an axis);
+//! - [`checks`]: the one check of a learning rate, for every chapter;
 //! - [`random`]: seeded random numbers, so that every run of the book is
 //!   reproducible;
 //! - [`figure`]: one drawing function per figure, rendered either to an SVG file
@@ -18,12 +19,14 @@
 #![forbid(unsafe_code)]
 
 pub mod arrays;
+pub mod checks;
 pub mod download;
 pub mod figure;
 pub mod output;
 pub mod random;
 pub mod real_data;
 
+pub use checks::check_learning_rate;
 pub use download::{DataFile, DownloadError};
 pub use figure::{FigureError, FigureResult};
 pub use random::{SeededRng, seeded_rng};

@@ -76,14 +76,10 @@ pub(crate) fn same_shape(
     Ok(())
 }
 
-/// An error unless the learning rate is a positive finite number.
+/// An error unless the learning rate is a positive finite number: chapter
+/// 0's check ([`ch00_toolbox::check_learning_rate`]), as a [`HebbError`].
 pub(crate) fn check_rate(eta: f32) -> Result<(), HebbError> {
-    if !(eta.is_finite() && eta > 0.0) {
-        return Err(HebbError::InvalidArgument(format!(
-            "the learning rate must be positive and finite, not {eta}"
-        )));
-    }
-    Ok(())
+    ch00_toolbox::check_learning_rate(eta).map_err(HebbError::InvalidArgument)
 }
 
 /// An error unless an array of this `shape` holds at most [`MAX_ELEMENTS`]

@@ -357,15 +357,10 @@ fn check_size(n_inputs: usize, n_outputs: usize) -> Result<(), PerceptronError> 
     }
 }
 
-/// The learning rate must be a positive, finite number.
+/// The learning rate must be a positive, finite number: chapter 0's check
+/// ([`ch00_toolbox::check_learning_rate`]), as a [`PerceptronError`].
 fn check_learning_rate(learning_rate: f32) -> Result<(), PerceptronError> {
-    if learning_rate.is_finite() && learning_rate > 0.0 {
-        Ok(())
-    } else {
-        Err(PerceptronError::InvalidArgument(format!(
-            "the learning rate must be positive and finite, got {learning_rate}"
-        )))
-    }
+    ch00_toolbox::check_learning_rate(learning_rate).map_err(PerceptronError::InvalidArgument)
 }
 
 /// Targets for a perceptron with one unit, from yes/no labels: the step's

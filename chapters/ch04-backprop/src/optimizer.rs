@@ -74,22 +74,13 @@ impl Sgd {
 // ANCHOR_END: sgd_step
 
 // ANCHOR: check_learning_rate
-/// The one check of a learning rate, used by every optimiser and training
-/// loop of the book: `η` must be a positive, finite number. Zero never
-/// moves, a negative rate climbs the loss instead of descending it, and a
-/// NaN or an infinity turns every weight into NaN at the first step.
+/// Chapter 0's check of a learning rate ([`ch00_toolbox::check_learning_rate`]),
+/// its message as this crate's [`NetError::InvalidArgument`].
 pub fn check_learning_rate<T>(eta: T) -> Result<(), NetError>
 where
     T: Into<f64> + Copy + std::fmt::Display,
 {
-    let value: f64 = eta.into();
-    if value.is_finite() && value > 0.0 {
-        Ok(())
-    } else {
-        Err(NetError::InvalidArgument(format!(
-            "the learning rate must be a positive finite number, got {eta}"
-        )))
-    }
+    ch00_toolbox::check_learning_rate(eta).map_err(NetError::InvalidArgument)
 }
 // ANCHOR_END: check_learning_rate
 
