@@ -747,6 +747,13 @@ pub fn default_figures_dir() -> PathBuf {
         .join("target/ch11-tuning/figures")
 }
 
+/// The load average over the last minute, where the system tells it
+/// (Linux's `/proc/loadavg`): how many programs were running or waiting to.
+fn load_average() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next().map(String::from)
+}
+
 /// The runs of `sweep` as the command line asks for them.
 fn configs_for(sweep: Sweep, args: &Args) -> Result<Vec<Config>, SweepError> {
     match sweep {
@@ -800,6 +807,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             engine: args.engine,
             verbose: true,
         };
+        let load_before = load_average();
         let report = run_sweep(sweep, &configs, &settings, &train, &valid)?;
         let engines: Vec<&str> = {
             let mut e: Vec<&str> = report
@@ -812,18 +820,25 @@ pub fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             e
         };
         write!(out, "{}", report.table())?;
+        let load = match (load_before, load_average()) {
+            (Some(b), Some(a)) => format!(", load average {b} before and {a} after"),
+            _ => String::new(),
+        };
         writeln!(
             out,
-            "the {} sweep took {:.0} s of wall time ({} runs, engine {}; times depend on the machine and its load)",
+            "the {} sweep took {:.0} s of wall time ({} runs, engine {}, {} cores{load}; \
+             times depend on the machine and on what else it runs)",
             sweep.name(),
             report.seconds,
             report.runs.len(),
-            engines.join(",")
+            engines.join(","),
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
         )?;
         out.flush()?;
         if let Some(dir) = &figures {
             let file = sweep_figures::save_sweep_figure(dir, &report)?;
-            writeln!(out, "figure written to {}", file.display())?;
+            // A path of this machine: not part of the table.
+            eprintln!("figure written to {}", file.display());
         }
         writeln!(out)?;
     }
