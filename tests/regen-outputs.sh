@@ -71,6 +71,7 @@ writes  ch10-functional/wide-deep.txt          -p ch10-functional --example repo
 writes  ch10-functional/subclass.txt           -p ch10-functional --example report
 writes  ch10-functional/save-load.txt          -p ch10-functional --example save_load
 writes  ch11-tuning/event-bytes.txt            -p ch11-tuning --example event_bytes
+writes  ch11-tuning/callbacks.txt              -p ch11-tuning --example callbacks
 # The measurement record prints recorded timings; it measures nothing.
 writes  appendix-speed/record.txt              -p appendix-speed --example how-fast
 writes  appendix-speed/benchmark.txt           -p appendix-speed --example how-fast

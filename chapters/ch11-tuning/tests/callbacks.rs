@@ -710,7 +710,7 @@ fn the_csv_log_holds_the_history_row_by_row() {
         assert_eq!(number(&row[5]), r.val_accuracy.unwrap());
         assert_eq!(row[6], "");
         assert_eq!(row[7].parse::<f64>().unwrap(), r.seconds);
-        assert_eq!(row[8], "clear");
+        assert_eq!(row[8], r.engine.name());
     }
     assert_eq!(logger.rows(), 3);
 }
