@@ -419,6 +419,9 @@ pub fn width_configs(widths: &[usize]) -> Result<Vec<Config>, SweepError> {
         .collect())
 }
 
+// ANCHOR_END: configs
+
+// ANCHOR: batch_configs
 /// The batch sweep's runs, on the reference model: for each batch size, one
 /// run at [`BASE_RATE`] and one at the scaled rate, or a single run where
 /// the two rates are equal.
@@ -442,7 +445,7 @@ pub fn batch_configs(batch_sizes: &[usize]) -> Result<Vec<Config>, SweepError> {
     }
     Ok(configs)
 }
-// ANCHOR_END: configs
+// ANCHOR_END: batch_configs
 
 /// The settings every run of a sweep shares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
