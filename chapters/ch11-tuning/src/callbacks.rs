@@ -41,7 +41,6 @@ fn check_file_path(who: &str, path: &Path) -> Result<(), TrainError> {
     Ok(())
 }
 
-// ANCHOR: monitor
 /// A quantity of chapter 9's [`EpochRecord`] that a callback can watch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Monitor {
@@ -143,7 +142,9 @@ impl Monitor {
         })
     }
 
-    /// Whether `value` is better than `best`. NaN is never better.
+    // ANCHOR: improves
+    /// Whether `value` is better than `best`. A tie is not (the earlier
+    /// epoch stays the best, as in Keras), and NaN never is.
     pub fn improves(self, value: f32, best: Option<f32>) -> bool {
         match (best, self.mode()) {
             _ if value.is_nan() => false,
@@ -152,8 +153,8 @@ impl Monitor {
             (Some(best), Mode::Max) => value > best,
         }
     }
+    // ANCHOR_END: improves
 }
-// ANCHOR_END: monitor
 
 // ANCHOR: checkpoint
 /// Saves the whole model (architecture and weights, chapter 10's format)
@@ -169,6 +170,7 @@ pub struct ModelCheckpoint {
     best: Option<(usize, f32)>,
     saved: Vec<(usize, PathBuf)>,
 }
+// ANCHOR_END: checkpoint
 
 impl ModelCheckpoint {
     /// Saves after every epoch to `path`, where `{epoch}` stands for the
@@ -213,7 +215,6 @@ impl ModelCheckpoint {
         self.best
     }
 }
-// ANCHOR_END: checkpoint
 
 // ANCHOR: model_bytes
 /// The bytes of a whole-model file of `model`, which must be one of the
@@ -298,6 +299,7 @@ pub struct CsvLogger {
     open: Option<(csv::Writer<File>, Vec<String>)>,
     rows: usize,
 }
+// ANCHOR_END: csv_logger
 
 impl CsvLogger {
     /// Logs to `path`, replacing what was there when training starts.
@@ -324,7 +326,6 @@ impl CsvLogger {
         self.rows
     }
 }
-// ANCHOR_END: csv_logger
 
 /// A CSV error as an I/O error on `path`.
 fn csv_error(path: &Path, e: csv::Error) -> TrainError {
@@ -338,7 +339,6 @@ fn csv_error(path: &Path, e: csv::Error) -> TrainError {
     }
 }
 
-// ANCHOR: csv_callback
 impl CsvLogger {
     /// Opens the file for a training whose rows have `header`: a new file
     /// with the header, or, to append, the old one if its header matches.
@@ -387,6 +387,7 @@ impl CsvLogger {
     }
 }
 
+// ANCHOR: csv_callback
 impl Callback for CsvLogger {
     fn on_epoch_end(
         &mut self,
@@ -463,15 +464,23 @@ impl Schedule {
 /// optimizer; every batch of epoch \\(k+1\\) uses it. The first epoch runs
 /// at the compiled rate \\(\eta_0\\), which the schedule gives it anyway.
 ///
+/// After `fit`, the optimizer holds the rate of the epoch that would come
+/// next, so a later `fit` goes on from there (with a new scheduler: one
+/// serves one call of `fit`).
+///
 /// **What it records.** The rate every epoch ran at, read from the
 /// optimizer as the epoch ends ([`rates`](LearningRateScheduler::rates)),
 /// so that it can be plotted beside the loss or written to TensorBoard.
+/// A callback that reads the optimizer's rate in its own `on_epoch_end`
+/// sees the rate of the epoch that just ended only if it comes before the
+/// scheduler in `FitOptions`; after it, it sees the next epoch's.
 #[derive(Clone, Debug)]
 pub struct LearningRateScheduler {
     schedule: Schedule,
     initial: Option<f32>,
     rates: Vec<(usize, f32)>,
 }
+// ANCHOR_END: scheduler
 
 impl LearningRateScheduler {
     /// Exponential decay, \\(\eta_0 \cdot 0.1^{t/s}\\): the rate is ten
@@ -525,6 +534,7 @@ impl LearningRateScheduler {
     }
 }
 
+// ANCHOR: scheduler_callback
 impl Callback for LearningRateScheduler {
     fn on_epoch_end(
         &mut self,
@@ -553,4 +563,4 @@ impl Callback for LearningRateScheduler {
         Ok(Control::Continue)
     }
 }
-// ANCHOR_END: scheduler
+// ANCHOR_END: scheduler_callback

@@ -834,6 +834,44 @@ fn the_scheduled_rates_follow_the_formulas_and_train_as_rates_set_by_hand() {
     }
 }
 
+/// Reads the optimizer's rate at the end of every epoch, as a logger would.
+#[derive(Default)]
+struct RateReader(Vec<f32>);
+
+impl Callback for RateReader {
+    fn on_epoch_end(
+        &mut self,
+        _record: &EpochRecord,
+        model: &mut dyn Model,
+    ) -> Result<Control, TrainError> {
+        self.0.push(model.optimizer_mut().unwrap().learning_rate());
+        Ok(Control::Continue)
+    }
+}
+
+#[test]
+fn a_callback_before_the_scheduler_reads_the_epochs_rate_one_after_reads_the_next() {
+    let (x, y) = data(40, 1);
+    let train = InMemory::new(x.view(), &y).unwrap();
+    let mut before = RateReader::default();
+    let mut scheduler = LearningRateScheduler::step(0.5, 1).unwrap();
+    let mut after = RateReader::default();
+    let options = FitOptions::new()
+        .epochs(3)
+        .verbose(false)
+        .callback(&mut before)
+        .callback(&mut scheduler)
+        .callback(&mut after);
+    let mut net = model(0.125, 1);
+    net.fit(&train, options).unwrap();
+    let rates: Vec<f32> = scheduler.rates().iter().map(|(_, r)| *r).collect();
+    assert_eq!(rates, [0.125, 0.0625, 0.031_25]);
+    assert_eq!(before.0, rates);
+    assert_eq!(after.0, [0.0625, 0.031_25, 0.015_625]);
+    // The model keeps the rate of the epoch that would come next.
+    assert_eq!(net.optimizer_mut().unwrap().learning_rate(), 0.015_625);
+}
+
 #[test]
 fn the_scheduler_checks_its_settings_and_the_rates_it_sets() {
     for bad in [0.0, -1.0, f32::NAN, f32::INFINITY] {
