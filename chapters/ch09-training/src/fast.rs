@@ -15,6 +15,8 @@
 //! `fit` uses it when its [`Engine`](crate::fit::Engine) option says so
 //! (`Fast`, or `Auto` where [`why_not`] finds no reason against it).
 
+use std::time::Instant;
+
 use appendix_speed::{FastConfig, FastMlp, Hidden, Isa, Output};
 use ch04_backprop::{Activation, NetError};
 use ch08_sequential::{
@@ -153,6 +155,84 @@ pub(crate) struct FastEngine {
     metric: bool,
     trainer: Option<FastMlp>,
     weights_finite: bool,
+    threads: Threads,
+}
+
+/// How many threads the trainer uses, and how that is decided.
+///
+/// Two threads meet several times per batch. On an idle machine each
+/// meeting costs well under a microsecond and two threads train about
+/// twice as fast as one; on a machine whose cores are busy with other
+/// programs, the helper thread waits for a core at every meeting and two
+/// threads can be several times *slower* than one. The results do not
+/// depend on the number of threads (the engine promises it, bit for bit),
+/// so the engine simply measures: the first [`PROBE_BATCHES`] batches of
+/// an epoch run on two threads, the next as many on one, and the rest of
+/// the epoch on whichever trained more samples per second. Every epoch
+/// measures again, since the machine's load changes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Threads {
+    /// No choice to make (one core, or a model too small for two threads).
+    Fixed(usize),
+    /// Timing `threads` threads: `batches` batches so far, `samples` in the
+    /// timed ones, since `since` (set after the first, untimed, batch).
+    Probing {
+        threads: usize,
+        batches: usize,
+        samples: usize,
+        since: Option<Instant>,
+        /// Samples per second on two threads, once measured.
+        two: Option<f64>,
+    },
+    /// Chosen for the rest of the epoch.
+    Chosen(usize),
+}
+
+/// The batches each thread count is timed on, at the start of an epoch.
+const PROBE_BATCHES: usize = 24;
+
+impl Threads {
+    /// The threads the trainer should run with now.
+    fn count(self) -> usize {
+        match self {
+            Threads::Fixed(n) | Threads::Chosen(n) | Threads::Probing { threads: n, .. } => n,
+        }
+    }
+
+    /// Counts a batch of `samples` just trained, and moves on to the next
+    /// stage of the measurement when a stage is over.
+    fn after_batch(&mut self, samples: usize) {
+        let Threads::Probing {
+            threads,
+            batches,
+            samples: timed,
+            since,
+            two,
+        } = self
+        else {
+            return;
+        };
+        *batches += 1;
+        match since {
+            None => *since = Some(Instant::now()), // the first batch warms up
+            Some(_) => *timed += samples,
+        }
+        if *batches < PROBE_BATCHES {
+            return;
+        }
+        let rate = since.map_or(0.0, |s| *timed as f64 / s.elapsed().as_secs_f64().max(1e-9));
+        *self = match (*threads, *two) {
+            (2, _) => Threads::Probing {
+                threads: 1,
+                batches: 0,
+                samples: 0,
+                since: None,
+                two: Some(rate),
+            },
+            (_, Some(two)) if two > rate => Threads::Chosen(2),
+            _ => Threads::Chosen(1),
+        };
+    }
 }
 
 impl FastEngine {
@@ -169,12 +249,13 @@ impl FastEngine {
             metric: !compiled.metrics.is_empty(),
             trainer: None,
             weights_finite: true,
+            threads: Threads::Fixed(0), // decided when the trainer starts
         })
     }
 
     /// Copies the model's weights, and the optimizer's velocities, into a
     /// new trainer for batches of up to `batch_size` samples.
-    fn start(&self, model: &Sequential, batch_size: usize) -> Result<FastMlp, NetError> {
+    fn start(&mut self, model: &Sequential, batch_size: usize) -> Result<FastMlp, NetError> {
         let cores: Vec<&ch04_backprop::Dense> = self
             .dense
             .iter()
@@ -197,9 +278,20 @@ impl FastEngine {
             batch_size,
             ..FastConfig::default()
         };
-        if work < SMALL_MODEL {
-            config.threads = 1;
+        if self.threads == Threads::Fixed(0) {
+            self.threads = if work < SMALL_MODEL || config.threads < 2 {
+                Threads::Fixed(1)
+            } else {
+                Threads::Probing {
+                    threads: 2,
+                    batches: 0,
+                    samples: 0,
+                    since: None,
+                    two: None,
+                }
+            };
         }
+        config.threads = self.threads.count().min(config.threads);
         let mut trainer = FastMlp::new(&self.shape, &layers, config)?;
         let compiled = model.checked_compiled()?;
         let velocities = compiled.optimizer.velocities();
@@ -279,7 +371,9 @@ impl BatchTrainer for FastEngine {
         };
         // The rate in force now: a callback may have changed it.
         let learning_rate = model.checked_compiled()?.optimizer.learning_rate();
-        let fits = |t: &FastMlp| x.nrows() <= t.config().batch_size;
+        let threads = self.threads.count();
+        let fits =
+            |t: &FastMlp| x.nrows() <= t.config().batch_size && t.config().threads == threads;
         if !self.trainer.as_ref().is_some_and(fits) {
             self.write_back(model)?;
             self.trainer = Some(self.start(model, x.nrows().max(1))?);
@@ -290,6 +384,7 @@ impl BatchTrainer for FastEngine {
         match trainer.train_batch_on(x, targets, learning_rate) {
             Ok(stats) => {
                 self.weights_finite = stats.weights_finite;
+                self.threads.after_batch(stats.samples);
                 let labels = self.shape.output.takes_labels();
                 Ok(BatchResult {
                     loss: stats.loss,
@@ -374,6 +469,80 @@ mod tests {
         let sgd = Sgd::new(0.01).unwrap().with_momentum(momentum).unwrap();
         model.compile(loss, sgd, &[metric]).unwrap();
         model
+    }
+
+    /// The thread count's measurement: two threads for the first
+    /// `PROBE_BATCHES` batches, one for as many, then one of the two.
+    #[test]
+    fn the_engine_times_two_threads_then_one_then_chooses() {
+        let mut threads = Threads::Probing {
+            threads: 2,
+            batches: 0,
+            samples: 0,
+            since: None,
+            two: None,
+        };
+        let mut seen = Vec::new();
+        for _ in 0..3 * PROBE_BATCHES {
+            seen.push(threads.count());
+            threads.after_batch(32);
+        }
+        assert!(seen[..PROBE_BATCHES].iter().all(|&n| n == 2), "{seen:?}");
+        assert!(
+            seen[PROBE_BATCHES..2 * PROBE_BATCHES]
+                .iter()
+                .all(|&n| n == 1),
+            "{seen:?}"
+        );
+        assert!(matches!(threads, Threads::Chosen(1 | 2)), "{threads:?}");
+        let chosen = threads.count();
+        assert!(seen[2 * PROBE_BATCHES..].iter().all(|&n| n == chosen));
+        let mut fixed = Threads::Fixed(1);
+        fixed.after_batch(32);
+        assert_eq!(fixed, Threads::Fixed(1));
+    }
+
+    /// An epoch long enough for the measurement, on a model large enough
+    /// for two threads: the trainer is rebuilt with one thread, then
+    /// perhaps two again, in the middle of the epoch, and the weights and
+    /// velocities go through the model each time. The result is still the
+    /// clear engine's.
+    #[test]
+    fn changing_threads_within_an_epoch_changes_nothing_but_time() {
+        if !machine_can_run() {
+            eprintln!("skipped: this processor cannot run the fast engine");
+            return;
+        }
+        let hidden = [(80, Activation::Tanh)];
+        let mut fast = model(300, &hidden, 4, true, 0.9, 7);
+        let mut clear = model(300, &hidden, 4, true, 0.9, 7);
+        let weights: usize = fast.get_weights().iter().map(|w| w.len()).sum();
+        assert!(
+            weights >= SMALL_MODEL,
+            "{weights} weights: too small to probe"
+        );
+        let mut rng = seeded_rng(8);
+        let n = 4 * (3 * PROBE_BATCHES);
+        let x = Array2::from_shape_simple_fn((n, 300), || rng.random_range(-1.0f32..1.0));
+        let labels: Vec<u8> = (0..n).map(|_| rng.random_range(0..4u8)).collect();
+        let data = InMemory::new(x.view(), &labels[..]).unwrap();
+        let options = || {
+            FitOptions::new()
+                .epochs(2)
+                .batch_size(4)
+                .seed(3)
+                .verbose(false)
+        };
+        let f = fast.fit(&data, options().engine(Engine::Fast)).unwrap();
+        let c = clear.fit(&data, options().engine(Engine::Clear)).unwrap();
+        for (f, c) in f.epochs.iter().zip(&c.epochs) {
+            assert!(
+                (f.loss - c.loss).abs() <= 1e-4 * f.loss.abs().max(1.0),
+                "{f:?} {c:?}"
+            );
+        }
+        let diff = largest_difference(&fast, &clear);
+        assert!(diff < 2e-4, "weights differ by {diff}");
     }
 
     fn largest_difference(a: &Sequential, b: &Sequential) -> f32 {
