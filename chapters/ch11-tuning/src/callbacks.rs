@@ -14,7 +14,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use ch08_sequential::Sequential;
+use ch08_sequential::{Sequential, Sgd};
 use ch09_training::weights::write_atomically;
 use ch09_training::{Callback, Control, EpochRecord, Model, TrainError};
 use ch10_functional::save::model_to_bytes;
@@ -459,26 +459,27 @@ impl Schedule {
 /// Sets the learning rate of every epoch from a schedule, starting from
 /// the rate the model was compiled with.
 ///
-/// **When a new rate takes effect.** At the end of epoch \\(k\\),
-/// `on_epoch_end` sets the rate of epoch \\(k+1\\) in the model's
-/// optimizer; every batch of epoch \\(k+1\\) uses it. The first epoch runs
-/// at the compiled rate \\(\eta_0\\), which the schedule gives it anyway.
+/// **When a new rate takes effect.** Before the first batch of epoch
+/// \\(k\\), `on_batch_begin` sets the rate the schedule gives epoch \\(k\\);
+/// every batch of the epoch uses it. The first epoch runs at the compiled
+/// rate \\(\eta_0\\), which the schedule gives it anyway. Since the rate is
+/// set as the epoch begins, any callback that reads the optimizer in its
+/// `on_epoch_end` (a logger, TensorBoard) sees the rate of the epoch that
+/// just ended, wherever it stands in `FitOptions`. After `fit`, the
+/// optimizer keeps the last epoch's rate; a later `fit` needs a new
+/// scheduler (one serves one call of `fit`).
 ///
-/// After `fit`, the optimizer holds the rate of the epoch that would come
-/// next, so a later `fit` goes on from there (with a new scheduler: one
-/// serves one call of `fit`).
-///
-/// **What it records.** The rate every epoch ran at, read from the
-/// optimizer as the epoch ends ([`rates`](LearningRateScheduler::rates)),
-/// so that it can be plotted beside the loss or written to TensorBoard.
-/// A callback that reads the optimizer's rate in its own `on_epoch_end`
-/// sees the rate of the epoch that just ended only if it comes before the
-/// scheduler in `FitOptions`; after it, it sees the next epoch's.
+/// **What it records.** The rate of every epoch
+/// ([`rates`](LearningRateScheduler::rates)), so that it can be plotted
+/// beside the loss. A rate the optimizer refuses (the schedule has decayed
+/// to 0) ends `fit` with an error that names the epoch.
 #[derive(Clone, Debug)]
 pub struct LearningRateScheduler {
     schedule: Schedule,
     initial: Option<f32>,
     rates: Vec<(usize, f32)>,
+    /// Why the schedule stopped the epoch, until `on_epoch_end` reports it.
+    failed: Option<String>,
 }
 // ANCHOR_END: scheduler
 
@@ -519,6 +520,7 @@ impl LearningRateScheduler {
             schedule,
             initial: None,
             rates: Vec::new(),
+            failed: None,
         }
     }
 
@@ -536,31 +538,49 @@ impl LearningRateScheduler {
 
 // ANCHOR: scheduler_callback
 impl Callback for LearningRateScheduler {
+    fn on_batch_begin(&mut self, epoch: usize, step: usize, optimizer: &mut Sgd) -> Control {
+        if step != 1 || self.failed.is_some() {
+            return Control::Continue;
+        }
+        if epoch == 1 && self.initial.is_some() {
+            return self.fail(
+                "LearningRateScheduler: this schedule has run a training already; \
+                 make a new one for each call of fit"
+                    .into(),
+            );
+        }
+        let initial = *self.initial.get_or_insert(optimizer.learning_rate());
+        let rate = self.schedule.rate(initial, epoch);
+        match optimizer.set_learning_rate(rate) {
+            Ok(()) => {
+                self.rates.push((epoch, rate));
+                Control::Continue
+            }
+            Err(e) => self.fail(format!(
+                "LearningRateScheduler: the rate of epoch {epoch} would be {rate}: {e}"
+            )),
+        }
+    }
+
     fn on_epoch_end(
         &mut self,
-        record: &EpochRecord,
-        model: &mut dyn Model,
+        _record: &EpochRecord,
+        _model: &mut dyn Model,
     ) -> Result<Control, TrainError> {
-        if record.epoch == 1 && self.initial.is_some() {
-            return Err(invalid(
-                "LearningRateScheduler: this schedule has run a training already; \
-                 make a new one for each call of fit",
-            ));
+        // A rate that could not be set stopped the epoch before its first
+        // step; `fit` ends here with the reason as an error.
+        match self.failed.take() {
+            Some(why) => Err(invalid(why)),
+            None => Ok(Control::Continue),
         }
-        let optimizer = model
-            .optimizer_mut()
-            .ok_or_else(|| invalid("LearningRateScheduler: the model is not compiled"))?;
-        let used = optimizer.learning_rate();
-        let initial = *self.initial.get_or_insert(used);
-        self.rates.push((record.epoch, used));
-        let next = self.schedule.rate(initial, record.epoch + 1);
-        optimizer.set_learning_rate(next).map_err(|e| {
-            invalid(format!(
-                "LearningRateScheduler: the rate of epoch {} would be {next}: {e}",
-                record.epoch + 1
-            ))
-        })?;
-        Ok(Control::Continue)
+    }
+}
+
+impl LearningRateScheduler {
+    /// Remembers why the schedule cannot go on, and stops the epoch.
+    fn fail(&mut self, why: String) -> Control {
+        self.failed = Some(why.clone());
+        Control::Stop(why)
     }
 }
 // ANCHOR_END: scheduler_callback
