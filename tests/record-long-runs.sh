@@ -30,6 +30,11 @@ export CARGO_TERM_COLOR=never
 registry() {
 record  ch09-training/full-run.txt        -p ch09-training -- --figures book/figures/ch09-training
 record  ch09-training/full-run-clear.txt  -p ch09-training -- --engine clear --no-figures
+record  ch11-tuning/lr-find.txt           -p ch11-tuning -- lr-find --figures book/figures/ch11-tuning
+record  ch11-tuning/search.txt            -p ch11-tuning -- search --figures book/figures/ch11-tuning
+record  ch11-tuning/sweep-depth.txt       -p ch11-tuning -- sweep depth --engine clear --figures book/figures/ch11-tuning
+record  ch11-tuning/sweep-width.txt       -p ch11-tuning -- sweep width --engine clear --figures book/figures/ch11-tuning
+record  ch11-tuning/sweep-batch.txt       -p ch11-tuning -- sweep batch --engine clear --figures book/figures/ch11-tuning
 }
 # -----------------------------------------------------------------------------
 
@@ -54,6 +59,7 @@ isa() {
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cargo build --release -q -p ch09-training --bin ch09-training --example figures
+cargo build --release -q -p ch11-tuning --bin ch11-tuning
 
 record() {
     local file="$1"
@@ -61,31 +67,39 @@ record() {
     local args=("$@")
     # cargo's own arguments end at `--`; the program's follow.
     local program_args=()
-    local seen=0
+    local seen=0 package="" previous=""
     for a in "${args[@]}"; do
         if [ "$seen" = 1 ]; then program_args+=("$a"); fi
         if [ "$a" = "--" ]; then seen=1; fi
+        if [ "$previous" = "-p" ] && [ "$seen" = 0 ]; then package="$a"; fi
+        previous="$a"
     done
+    # Chapter 9's run: its epochs' table, its weights and metrics for the
+    # figures example. Other programs' records are their standard output.
+    local ch09=0
+    [ "$package" = ch09-training ] && ch09=1
     echo "--> cargo run --release ${args[*]}"
     local t0=$SECONDS
     local extra=()
     local figures=0
-    [[ " ${program_args[*]} " == *" --figures "* ]] && figures=1
+    [[ " ${program_args[*]} " == *" --figures "* ]] && [ "$ch09" = 1 ] && figures=1
     if [ "$figures" = 1 ]; then
         extra=(--save "$work/model.safetensors" --metrics-json "$work/metrics.json")
     fi
-    target/release/ch09-training "${program_args[@]}" "${extra[@]}" >"$work/out" 2>"$work/err"
+    target/release/"$package" "${program_args[@]}" "${extra[@]}" >"$work/out" 2>"$work/err"
     local engines
     engines="$(tr '\r' '\n' <"$work/err" | grep -o 'engine: [a-z]*' | sort -u | sed 's/engine: //' | paste -sd, -)"
     mkdir -p "$(dirname "book/outputs/$file")"
     {
         printf '# cargo run --release %s (a long run, recorded by tests/record-long-runs.sh and not rerun by CI: engine %s, instruction set %s, %s)\n' \
             "${args[*]}" "$engines" "$(isa)" "$(date -u +%Y-%m-%d)"
+        if [ "$ch09" = 1 ]; then
         echo "epoch    loss  accuracy  val_loss  val_accuracy"
         # The finished line of each epoch (the progress bar redraws with \r).
         tr '\r' '\n' <"$work/err" | grep 'val_accuracy:' |
             sed -E 's/.*loss: ([0-9.]+) - accuracy: ([0-9.]+) - val_loss: ([0-9.]+) - val_accuracy: ([0-9.]+).*/\1 \2 \3 \4/' |
             awk '{ printf "%5d  %6s  %8s  %8s  %12s\n", NR, $1, $2, $3, $4 }'
+        fi
         grep -v -E '^(weights saved to|metrics written to|figures written to) ' "$work/out"
         if [ "$figures" = 1 ]; then
             target/release/examples/figures "$work/model.safetensors" "$work/metrics.json" |

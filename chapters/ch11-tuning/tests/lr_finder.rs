@@ -201,3 +201,44 @@ fn the_curve_survives_a_csv_round_trip() {
     let _ = std::fs::remove_file(&path);
     assert_eq!(back, curve);
 }
+
+#[test]
+fn the_command_refuses_a_bad_range_or_output_before_loading_anything() {
+    let dir = std::env::temp_dir().join(format!("ch11-lr-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join("no-data-here");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_ch11-tuning"))
+            .arg("lr-find")
+            .args(args)
+            .arg("--no-figures")
+            .env("FASHION_MNIST_DIR", &missing)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let out = dir.join("out");
+    let out = out.to_str().unwrap();
+    let (code, text) = run(&["--start-rate", "1", "--end-rate", "0.1", "--out-dir", out]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("0 < start < end"), "{text}");
+    let (code, _) = run(&["--epochs", "0"]);
+    assert_eq!(code, Some(2), "refused by the command line");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let (code, text) = run(&["--out-dir", file.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("--out-dir"), "{text}");
+    // Good settings: the missing data folder is the error, named.
+    let (code, text) = run(&["--out-dir", out]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("no-data-here") && !text.contains("panicked"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
