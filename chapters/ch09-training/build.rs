@@ -8,6 +8,12 @@
 //!   it they are marked `#[cfg_attr(no_fast_engine, ignore = "…")]`. The
 //!   build machine is the test machine in every ordinary `cargo test`.
 //!
+//! - whether this crate is compiled without optimisation (`unoptimised`):
+//!   `Engine::Auto` then picks the clear engine, whose `ndarray` products
+//!   are optimised even there, while the fast engine's kernels are not.
+//!   evcxr compiles the notebooks' dependencies at opt-level 2, so there
+//!   `Auto` takes the fast engine.
+//!
 //! Under CI (`CI` set) nothing is ignored: a missing data set or a machine
 //! without FMA fails those tests, with a message that says why.
 
@@ -18,6 +24,10 @@ mod real_data;
 fn main() {
     real_data::build_script(&[real_data::FASHION_MNIST, real_data::HOUSING]);
     println!("cargo::rustc-check-cfg=cfg(no_fast_engine)");
+    println!("cargo::rustc-check-cfg=cfg(unoptimised)");
+    if std::env::var("OPT_LEVEL").is_ok_and(|level| level == "0") {
+        println!("cargo::rustc-cfg=unoptimised");
+    }
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let native = std::env::var("HOST").ok() == std::env::var("TARGET").ok();
     let can_run = match arch.as_str() {

@@ -37,11 +37,13 @@ pub enum Engine {
     /// The fast engine where it can run, the clear one elsewhere. "Where it
     /// can run": a model of its shape (see [`crate::fast::supports`]), class
     /// labels, a processor with hardware fused multiply-add, and an
-    /// optimised build. In a debug build (`cargo test` without `--release`)
-    /// the fast engine's kernels are tens of times slower than the clear
-    /// engine's `ndarray` products, which are optimised even there, so
-    /// `Auto` picks the clear engine; ask for [`Engine::Fast`] to test the
-    /// fast one in a debug build.
+    /// optimised build ([`optimised_build`]). Unoptimised (`cargo test`
+    /// without `--release`) the fast engine's kernels are tens of times
+    /// slower than the clear engine's `ndarray` products, which are
+    /// optimised even there, so `Auto` picks the clear engine; ask for
+    /// [`Engine::Fast`] to test the fast one in such a build. A notebook's
+    /// dependencies are optimised (evcxr builds them at opt-level 2), so
+    /// there `Auto` takes the fast engine.
     #[default]
     Auto,
     /// Chapter 8's `train_on_batch`, one layer after the other: the code
@@ -52,6 +54,13 @@ pub enum Engine {
     /// faster. `fit` refuses with an error, before training, a model or a
     /// machine it cannot run on.
     Fast,
+}
+
+/// Whether this crate, and with it the fast engine, was compiled with
+/// optimisation: one of the conditions of [`Engine::Auto`] for choosing
+/// the fast engine.
+pub fn optimised_build() -> bool {
+    !cfg!(unoptimised)
 }
 
 impl Engine {
@@ -265,7 +274,7 @@ pub fn resolve_engine(
                 "the fast engine cannot train here: {why} (choose the clear engine)"
             ))),
         },
-        Engine::Auto if cfg!(debug_assertions) => Ok(Engine::Clear),
+        Engine::Auto if !optimised_build() => Ok(Engine::Clear),
         Engine::Auto => Ok(why_not().map_or(Engine::Fast, |_| Engine::Clear)),
     }
 }

@@ -168,7 +168,7 @@ fn auto_says_which_engine_it_took() {
     let history = model
         .fit(&train, FitOptions::new().epochs(2).verbose(false))
         .unwrap();
-    let expected = if cfg!(debug_assertions) || !engine::machine_can_run() {
+    let expected = if !ch09_training::fit::optimised_build() || !engine::machine_can_run() {
         Engine::Clear
     } else {
         Engine::Fast
@@ -241,4 +241,15 @@ fn other_models_stay_on_the_clear_engine() {
         .add(Dense::new(3, Softmax).with_inputs(4))
         .unwrap();
     assert!(!engine::supports(&uncompiled));
+}
+
+/// `Auto`'s test for an optimised build follows the profile: unoptimised in
+/// `cargo test`, optimised with `--release` (the workspace's two profiles
+/// tie optimisation and debug assertions together).
+#[test]
+fn the_optimisation_test_follows_the_profile() {
+    assert_eq!(
+        ch09_training::fit::optimised_build(),
+        !cfg!(debug_assertions)
+    );
 }
