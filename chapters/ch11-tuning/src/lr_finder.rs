@@ -272,6 +272,7 @@ impl LrFinder {
     }
 }
 
+// ANCHOR: finder_hooks
 impl Callback for LrFinder {
     fn on_batch_begin(&mut self, _epoch: usize, _step: usize, optimizer: &mut Sgd) -> Control {
         let k = self.curve.len();
@@ -308,6 +309,7 @@ impl Callback for LrFinder {
         Control::Continue
     }
 }
+// ANCHOR_END: finder_hooks
 // ANCHOR_END: finder
 
 /// The lowest point of a finder's curve and the rate it suggests.

@@ -70,8 +70,10 @@ impl SearchSpace {
         units: (16, 512),
         learning_rate: (1e-4, 0.3),
     };
-    // ANCHOR_END: space
+}
+// ANCHOR_END: space
 
+impl SearchSpace {
     /// Checks that every range is well formed: at least one layer and one
     /// unit, low ≤ high, rates positive and finite.
     pub fn check(&self) -> Result<(), SearchError> {
@@ -449,6 +451,7 @@ where
     let failed = AtomicBool::new(false);
     let (send, receive) = mpsc::channel();
     let mut first_error = None;
+    // ANCHOR: workers
     std::thread::scope(|scope| {
         for _ in 0..search.jobs {
             let send = send.clone();
@@ -470,6 +473,8 @@ where
             });
         }
         drop(send); // the loop below ends when every worker has
+        // ANCHOR_END: workers
+        // ANCHOR: rows
         for (t, score, seconds) in receive {
             let row = match score {
                 Ok(s) => TrialRecord {
@@ -499,6 +504,7 @@ where
             bar.inc(1);
             rows.push(row);
         }
+        // ANCHOR_END: rows
     });
     bar.finish_and_clear();
     if let Some(e) = first_error {
