@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 use std::time::Instant;
 
-use ch00_toolbox::figure::{colour, save_svg};
+use ch00_toolbox::figure::{colour, dot_key, draw_legend, save_svg};
 use ch00_toolbox::plotters::coord::Shift;
 use ch00_toolbox::plotters::prelude::*;
 use ch00_toolbox::{FigureError, FigureResult, seeded_rng};
@@ -585,19 +585,26 @@ pub fn draw_search<DB: DrawingBackend>(
         ("sans-serif", 22),
     )?;
     let panels = area.split_evenly((1, 3));
-    let style = |r: &TrialRecord| {
-        if Some(r.trial) == best_trial {
-            colour(1).filled()
-        } else {
-            colour(0).mix(0.75).filled()
-        }
-    };
-    let points = |x: fn(&TrialRecord) -> f32| -> Vec<(f32, f32, ShapeStyle)> {
+    // The other trials translucent, so that dots on top of each other show
+    // as a darker dot; the best one solid, in another colour.
+    let other = colour(0).mix(0.55).filled();
+    let chosen = colour(1).filled();
+    let is_best = |r: &TrialRecord| Some(r.trial) == best_trial;
+    // One panel's dots, in two series (the others, then the best) so that
+    // the legend can name each; `x` places a trial on the panel's axis.
+    let dots = |x: &dyn Fn(&TrialRecord) -> f32, best: bool| -> Vec<Circle<(f32, f32), i32>> {
         rows.iter()
-            .filter(|r| r.val_accuracy.is_finite())
-            .map(|r| (x(r), r.val_accuracy, style(r)))
+            .filter(|r| r.val_accuracy.is_finite() && is_best(r) == best)
+            .map(|r| {
+                let style = if best { chosen } else { other };
+                Circle::new((x(r), r.val_accuracy), 5, style)
+            })
             .collect()
     };
+    // The number of layers is a count: no gridlines between its values,
+    // and each trial's dot moved a little sideways (by its trial number),
+    // so that trials of the same depth and score do not hide each other.
+    let jitter = |r: &TrialRecord| r.layers as f32 + ((r.trial % 5) as f32 - 2.0) * 0.07;
     let (l0, l1) = (space.layers.0 as f32, space.layers.1 as f32);
     let mut chart = ChartBuilder::on(&panels[0])
         .margin(10)
@@ -607,15 +614,13 @@ pub fn draw_search<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_labels(space.layers.1 - space.layers.0 + 1)
+        .x_max_light_lines(0)
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .x_desc("hidden layers")
+        .x_desc("hidden layers (dots spread sideways)")
         .y_desc("validation accuracy")
         .draw()?;
-    chart.draw_series(
-        points(|r| r.layers as f32)
-            .into_iter()
-            .map(|(x, a, s)| Circle::new((x, a), 5, s)),
-    )?;
+    chart.draw_series(dots(&jitter, false))?;
+    chart.draw_series(dots(&jitter, true))?;
     // Widths on a log axis in base 2, labelled at the powers of 2.
     let (w0, w1) = (
         (space.units.0 as f32).log2().floor() - 0.5,
@@ -632,11 +637,9 @@ pub fn draw_search<DB: DrawingBackend>(
         .x_label_formatter(&|x| format!("{:.0}", 2f32.powf(*x)))
         .x_desc("units per layer (log scale)")
         .draw()?;
-    chart.draw_series(
-        points(|r| (r.units as f32).log2())
-            .into_iter()
-            .map(|(x, a, s)| Circle::new((x, a), 5, s)),
-    )?;
+    let log_units = |r: &TrialRecord| (r.units as f32).log2();
+    chart.draw_series(dots(&log_units, false))?;
+    chart.draw_series(dots(&log_units, true))?;
     let rates = (space.learning_rate.0 * 0.7)..(space.learning_rate.1 * 1.4);
     let mut chart = ChartBuilder::on(&panels[2])
         .margin(10)
@@ -648,11 +651,19 @@ pub fn draw_search<DB: DrawingBackend>(
         .x_label_formatter(&|x| format!("{x:.0e}"))
         .x_desc("learning rate (log scale)")
         .draw()?;
-    chart.draw_series(
-        points(|r| r.learning_rate)
-            .into_iter()
-            .map(|(x, a, s)| Circle::new((x, a), 5, s)),
-    )?;
+    let rate = |r: &TrialRecord| r.learning_rate;
+    chart
+        .draw_series(dots(&rate, false))?
+        .label("the other trials")
+        .legend(dot_key(other, 5));
+    if let Some(trial) = best_trial {
+        chart
+            .draw_series(dots(&rate, true))?
+            .label(format!("the best, trial {trial}"))
+            .legend(dot_key(chosen, 5));
+    }
+    // The lower right: the large rates, which did well, leave it empty.
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 // ANCHOR_END: draw_search

@@ -82,16 +82,18 @@ fn whole(x: &f64) -> String {
     }
 }
 
-/// Labels only the round numbers 1, 2 and 5 × 10ᵏ of a log axis.
-fn round_label(x: &f64) -> String {
-    let power = 10f64.powf(x.log10().floor());
-    let lead = x / power;
-    let round = [1.0, 2.0, 5.0].iter().any(|d| (lead - d).abs() < 1e-6);
-    if round {
-        format!("{x:.0}")
-    } else {
-        String::new()
-    }
+/// The ticks of the width axis: exactly the widths that were run, in
+/// order, each once.
+fn width_ticks(report: &SweepReport) -> Vec<f64> {
+    let mut widths: Vec<usize> = report
+        .runs
+        .iter()
+        .filter_map(|r| r.config.hidden.first().copied())
+        .filter(|&w| w > 0)
+        .collect();
+    widths.sort_unstable();
+    widths.dedup();
+    widths.into_iter().map(|w| w as f64).collect()
 }
 
 /// `(epoch, value)` for each epoch of a run where `value` is finite.
@@ -251,12 +253,18 @@ pub fn draw_width_sweep<DB: DrawingBackend>(
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(56)
-        .build_cartesian_2d((w_lo..w_hi).log_scale(), lo..hi)?;
+        .build_cartesian_2d(
+            (w_lo..w_hi)
+                .log_scale()
+                .with_key_points(width_ticks(report)),
+            lo..hi,
+        )?;
+    // A tick at each width that was run, and no other.
     chart
         .configure_mesh()
         .x_desc("units in the hidden layer (log scale)")
         .y_desc("accuracy")
-        .x_label_formatter(&round_label)
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .light_line_style(WHITE)
         .draw()?;
     for ((name, _, i, dashed), points) in series.iter().zip(&points) {
@@ -266,7 +274,12 @@ pub fn draw_width_sweep<DB: DrawingBackend>(
             chart
                 .draw_series(DashedLineSeries::new(points.clone(), 7, 5, style))?
                 .label(*name)
-                .legend(line_key(style));
+                // The legend's key dashed too: two dashes with the line's gap.
+                .legend(move |(x, y)| {
+                    EmptyElement::at((x, y))
+                        + PathElement::new([(0, 0), (7, 0)], style)
+                        + PathElement::new([(12, 0), (20, 0)], style)
+                });
         } else {
             chart
                 .draw_series(LineSeries::new(points.clone(), style))?
@@ -398,11 +411,30 @@ mod tests {
     }
 
     #[test]
-    fn a_log_axis_labels_round_numbers_only() {
-        let labels: Vec<String> = [50.0, 70.0, 100.0, 300.0, 500.0, 900.0, 1000.0]
+    fn the_width_axis_ticks_the_widths_run() {
+        let runs = [300, 50, 1000, 100]
             .iter()
-            .map(round_label)
+            .map(|&w| RunResult {
+                config: crate::sweeps::width_configs(&[w]).unwrap().remove(0),
+                epochs: Vec::new(),
+                stopped: None,
+                train_accuracy: None,
+                seconds: 0.0,
+            })
             .collect();
-        assert_eq!(labels, ["50", "", "100", "", "500", "", "1000"]);
+        let report = SweepReport {
+            sweep: Sweep::Width,
+            settings: crate::sweeps::Settings {
+                epochs: 1,
+                seed: 0,
+                engine: ch09_training::Engine::Clear,
+                verbose: false,
+            },
+            train_images: 0,
+            valid_images: 0,
+            runs,
+            seconds: 0.0,
+        };
+        assert_eq!(width_ticks(&report), [50.0, 100.0, 300.0, 1000.0]);
     }
 }

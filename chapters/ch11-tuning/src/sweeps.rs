@@ -188,6 +188,8 @@ pub enum SweepError {
     Train(TrainError),
     /// The tables could not be printed.
     Print(io::Error),
+    /// A recorded table could not be read back: what was wrong, and where.
+    Table(String),
 }
 
 impl fmt::Display for SweepError {
@@ -209,6 +211,7 @@ impl fmt::Display for SweepError {
             SweepError::Output(e) => write!(f, "{e}"),
             SweepError::Train(e) => write!(f, "{e}"),
             SweepError::Print(e) => write!(f, "could not print the table: {e}"),
+            SweepError::Table(why) => write!(f, "cannot read the recorded table: {why}"),
         }
     }
 }
@@ -723,6 +726,126 @@ impl SweepReport {
     }
 }
 
+/// Reads back a width sweep's table as [`SweepReport::table`] printed it
+/// (lines starting with `#` and blank lines are skipped), so that its
+/// figure can be redrawn from a recorded run without training again.
+///
+/// The table holds what the width figure draws: each run's training
+/// accuracy and its validation accuracy after every epoch. It does not
+/// hold the per-epoch losses or times, so the records it rebuilds have a
+/// training loss of NaN, no validation loss and 0 seconds, and the engine
+/// is unknown (`Auto`). Each row's `val_acc` and `best_val_acc` columns
+/// must agree with its per-epoch accuracies, or the table is refused.
+pub fn width_report_from_table(text: &str) -> Result<SweepReport, SweepError> {
+    let bad = |why: String| SweepError::Table(why);
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'));
+    let title = lines
+        .next()
+        .ok_or_else(|| bad("the table is empty".into()))?;
+    let rest = title
+        .strip_prefix("width: one hidden layer; ")
+        .ok_or_else(|| bad(format!("not a width sweep's title: {title:?}")))?;
+    // "55000 training and 5000 validation images, 10 epochs, seed 42"
+    let words: Vec<&str> = rest.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    let number = |i: usize, what: &str| -> Result<u64, SweepError> {
+        words
+            .get(i)
+            .and_then(|w| w.parse().ok())
+            .ok_or_else(|| bad(format!("no {what} in the title {title:?}")))
+    };
+    let train_images = number(0, "number of training images")? as usize;
+    let valid_images = number(3, "number of validation images")? as usize;
+    let epochs = number(6, "number of epochs")? as usize;
+    let seed = number(9, "seed")?;
+    let header = lines.next().unwrap_or("");
+    if header.split_whitespace().next() != Some("width") {
+        return Err(bad(format!("not the width table's header: {header:?}")));
+    }
+    let parse = |word: &str, line: &str| -> Result<f64, SweepError> {
+        word.parse()
+            .map_err(|_| bad(format!("{word:?} is not a number, in {line:?}")))
+    };
+    let mut rows = Vec::new();
+    for line in lines.by_ref() {
+        if line == "validation accuracy after each epoch:" {
+            break;
+        }
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        if cells.len() != 8 {
+            return Err(bad(format!("a row of 8 columns expected, found {line:?}")));
+        }
+        let width = parse(cells[0], line)? as usize;
+        let train_accuracy = parse(cells[2], line)? as f32;
+        let seconds = parse(cells[7], line)?;
+        rows.push((width, train_accuracy, cells[3], cells[5], seconds));
+    }
+    let mut runs = Vec::with_capacity(rows.len());
+    for (width, train_accuracy, val, best, seconds) in rows {
+        let line = lines
+            .next()
+            .ok_or_else(|| bad(format!("no accuracies after each epoch for width {width}")))?;
+        let label = format!("width {width} ");
+        let values = line
+            .trim_start()
+            .strip_prefix(&label)
+            .ok_or_else(|| bad(format!("{label:?} expected at the start of {line:?}")))?;
+        let epochs = values
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, v)| {
+                Ok(EpochRecord {
+                    epoch: i + 1,
+                    loss: f32::NAN,
+                    accuracy: None,
+                    mae: None,
+                    val_loss: None,
+                    val_accuracy: Some(parse(v, line)? as f32),
+                    val_mae: None,
+                    seconds: 0.0,
+                    engine: Engine::Auto,
+                    outputs: Vec::new(),
+                })
+            })
+            .collect::<Result<Vec<_>, SweepError>>()?;
+        let run = RunResult {
+            config: width_configs(&[width])?.remove(0),
+            epochs,
+            stopped: None,
+            train_accuracy: Some(train_accuracy),
+            seconds,
+        };
+        let (last, top) = (
+            four(run.final_val_accuracy()),
+            four(run.best_val_accuracy().map(|b| b.1)),
+        );
+        if last != val || top != best {
+            return Err(bad(format!(
+                "width {width}: the columns say val_acc {val}, best {best}, \
+                 the epochs {last} and {top}"
+            )));
+        }
+        runs.push(run);
+    }
+    if runs.is_empty() {
+        return Err(bad("the table has no rows".into()));
+    }
+    Ok(SweepReport {
+        sweep: Sweep::Width,
+        settings: Settings {
+            epochs,
+            seed,
+            engine: Engine::Auto,
+            verbose: false,
+        },
+        train_images,
+        valid_images,
+        runs,
+        seconds: 0.0,
+    })
+}
+
 /// The figure files a sweep writes, checked before training: the folder
 /// takes new files, and no folder stands where one of them should go.
 pub fn check_figures(dir: &Path) -> Result<(), SweepError> {
@@ -985,6 +1108,48 @@ mod tests {
             engine: Engine::Clear,
             outputs: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_width_table_reads_back_as_printed() {
+        let runs = [(50, [0.80, 0.86, 0.85]), (1000, [0.82, 0.84, 0.875])]
+            .into_iter()
+            .map(|(w, accuracies)| RunResult {
+                config: width_configs(&[w]).unwrap().remove(0),
+                epochs: accuracies
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &a)| record(i + 1, a, 1.25))
+                    .collect(),
+                stopped: None,
+                train_accuracy: Some(0.9),
+                seconds: 3.75,
+            })
+            .collect();
+        let report = SweepReport {
+            sweep: Sweep::Width,
+            settings: Settings {
+                epochs: 3,
+                seed: 7,
+                engine: Engine::Clear,
+                verbose: false,
+            },
+            train_images: 1000,
+            valid_images: 200,
+            runs,
+            seconds: 9.0,
+        };
+        let table = report.table();
+        let text = format!("# the command line\n{table}the width sweep took 9 s\n");
+        let back = width_report_from_table(&text).unwrap();
+        assert_eq!(back.table(), table);
+        assert_eq!(back.runs[0].best_val_accuracy(), Some((2, 0.86)));
+        assert_eq!((back.settings.epochs, back.settings.seed), (3, 7));
+        // A row whose last accuracy disagrees with its epochs is refused.
+        let changed = text.replacen("0.8750", "0.8760", 1);
+        let e = width_report_from_table(&changed).unwrap_err().to_string();
+        assert!(e.contains("width 1000"), "{e}");
+        assert!(width_report_from_table("depth: something\n").is_err());
     }
 
     #[test]
