@@ -1,4 +1,5 @@
-//! Callbacks: code that `fit` calls after every batch and every epoch, and
+//! Callbacks: code that `fit` calls before and after every batch, after
+//! every epoch and once at the end (the five hooks of [`Callback`]), and
 //! that may stop training.
 //!
 //! Two are provided, as in Keras: [`EarlyStopping`] (stop when the
