@@ -51,7 +51,9 @@ impl TensorBoard {
         self
     }
 
-    /// The log folder: the one to give `tensorboard --logdir`.
+    /// The training-run folder given to [`TensorBoard::new`], which holds
+    /// the `train` and `validation` runs; `tensorboard --logdir` may be
+    /// given it or any folder above it.
     pub fn log_dir(&self) -> &Path {
         &self.log_dir
     }
