@@ -367,6 +367,20 @@ pub fn suggest(rates: &[f32], losses: &[f32]) -> Result<Suggestion, LrFinderErro
 /// The figure files the finder draws.
 pub const FIGURE_FILES: [&str; 2] = ["lr-finder.svg", "lr-comparison.svg"];
 
+/// The ticks of the finder's rate axis: each power of ten from `first` to
+/// `last`, and `last` itself, where the curve stops (unless a power of ten
+/// is within a factor of 2 of it).
+fn rate_ticks(first: f32, last: f32) -> Vec<f32> {
+    let mut ticks: Vec<f32> = (first.log10().ceil() as i32..=last.log10().floor() as i32)
+        .map(|k| 10f32.powi(k))
+        .filter(|&t| t >= first * 0.999 && t <= last * 1.001)
+        .collect();
+    if ticks.last().is_none_or(|&t| last > 2.0 * t) {
+        ticks.push(last);
+    }
+    ticks
+}
+
 // ANCHOR: draw_lr_finder
 /// The finder's curve: each batch's loss (light) and its smoothed value
 /// (bold) against the learning rate on a log axis, the lowest smoothed
@@ -404,14 +418,27 @@ pub fn draw_lr_finder<DB: DrawingBackend>(
             ("sans-serif", 22),
         )
         .margin(14)
+        // Room for the label of the last rate, at the axis' very end.
+        .margin_right(30)
         .x_label_area_size(40)
         .y_label_area_size(55)
-        .build_cartesian_2d((first..last).log_scale(), 0f32..top.max(1e-3))?;
+        .build_cartesian_2d(
+            (first..last)
+                .log_scale()
+                .with_key_points(rate_ticks(first, last)),
+            0f32..top.max(1e-3),
+        )?;
     chart
         .configure_mesh()
         .x_desc("learning rate (log scale)")
         .y_desc("training loss of the batch")
-        .x_label_formatter(&|r| format!("{r:.0e}"))
+        .x_label_formatter(&|r| {
+            let power = 10f32.powf(r.log10().round());
+            match ((r - power) / power).abs() < 1e-3 {
+                true => format!("{r:.0e}"),
+                false => format!("{r:.2e}"),
+            }
+        })
         .draw()?;
     let clip = |p: &(f32, f32)| (p.0, p.1.min(top));
     chart
@@ -817,5 +844,15 @@ mod tests {
         ] {
             assert!(LrFinder::new(start, end, steps).is_err());
         }
+    }
+
+    #[test]
+    fn the_rate_axis_ticks_the_powers_of_ten_and_the_end() {
+        let ticks = rate_ticks(1e-5, 0.624);
+        assert_eq!(ticks.len(), 6, "{ticks:?}");
+        assert!((ticks[0] - 1e-5).abs() < 1e-10 && (ticks[4] - 0.1).abs() < 1e-6);
+        assert_eq!(ticks[5], 0.624);
+        // An end next to a power of ten adds no tick of its own.
+        assert_eq!(rate_ticks(1e-3, 0.15).len(), 3);
     }
 }
