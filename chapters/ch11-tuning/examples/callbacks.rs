@@ -19,7 +19,7 @@ use ch09_training::{
 };
 use ch10_functional::{AnyModel, load_model};
 use ch11_tuning::callbacks::{CsvLogger, LearningRateScheduler, ModelCheckpoint};
-use ch11_tuning::lr_finder::target_path;
+use ch11_tuning::cli::target_path;
 use ch11_tuning::models::mlp;
 
 // ANCHOR: custom_callback

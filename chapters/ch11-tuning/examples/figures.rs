@@ -20,7 +20,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use ch00_toolbox::figure::figures_dir;
-use ch11_tuning::lr_finder::target_path;
+use ch11_tuning::cli::target_path;
 use ch11_tuning::{lr_finder, search, sweep_figures, sweeps};
 
 /// One figure (or group of figures) and how to redraw it.

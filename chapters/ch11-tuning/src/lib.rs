@@ -10,6 +10,7 @@
 //! - [`callbacks`]: `ModelCheckpoint`, `CsvLogger`, `LearningRateScheduler`;
 //! - [`tensorboard`]: event files that TensorBoard reads, and the callback
 //!   that writes them;
+//! - [`cli`]: what the commands share: `target/ch11-tuning`, `--figures`;
 //! - [`models`]: the classifiers tuned here, built from their hidden widths;
 //! - [`lr_finder`]: one epoch with an exponentially growing learning rate;
 //! - [`search`]: random search over layers, units and learning rate;
@@ -19,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod callbacks;
+pub mod cli;
 pub mod lr_finder;
 pub mod models;
 pub mod search;

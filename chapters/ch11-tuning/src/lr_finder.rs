@@ -29,6 +29,7 @@ use ch09_training::run::{check_file, check_folder};
 use ch09_training::weights::write_atomically;
 use ch09_training::{Callback, Control, FitOptions, History, TerminateOnNan, Training};
 
+use crate::cli::{FigureArgs, target_path};
 use crate::models::mlp;
 
 /// The first rate of the finder's epoch.
@@ -587,23 +588,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// Draw the figures into DIR [default: target/ch11-tuning/figures]
-    #[arg(long, value_name = "DIR", conflicts_with = "no_figures")]
-    pub figures: Option<PathBuf>,
-
-    /// Do not draw the figures
-    #[arg(long)]
-    pub no_figures: bool,
-}
-
-/// `target/ch11-tuning/<name>` in the book's folder: where the runs write
-/// what they make unless told otherwise, away from the committed files.
-pub fn target_path(name: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.canonicalize()
-        .unwrap_or(root)
-        .join("target/ch11-tuning")
-        .join(name)
+    #[command(flatten)]
+    pub figures: FigureArgs,
 }
 
 /// What the finder found and what the two comparison runs reached.
@@ -625,11 +611,7 @@ pub struct FinderReport {
 /// figures. Every output path is checked before the data is loaded.
 pub fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let out_dir = args.out_dir.clone().unwrap_or_else(|| target_path(""));
-    let figures = (!args.no_figures).then(|| {
-        args.figures
-            .clone()
-            .unwrap_or_else(|| target_path("figures"))
-    });
+    let figures = args.figures.dir();
     check_folder("--out-dir", &out_dir)?;
     for name in CSV_FILES {
         check_file("--out-dir", &out_dir.join(name))?;

@@ -36,7 +36,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::lr_finder::target_path;
+use crate::cli::{FigureArgs, target_path};
 use crate::models::mlp;
 
 /// The number of trials of the default search.
@@ -711,13 +711,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
 
-    /// Draw the figure into DIR [default: target/ch11-tuning/figures]
-    #[arg(long, value_name = "DIR", conflicts_with = "no_figures")]
-    pub figures: Option<PathBuf>,
-
-    /// Do not draw the figure
-    #[arg(long)]
-    pub no_figures: bool,
+    #[command(flatten)]
+    pub figures: FigureArgs,
 }
 
 /// Runs the search on Fashion-MNIST (55 000 training, 5 000 validation
@@ -737,11 +732,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         .csv
         .clone()
         .unwrap_or_else(|| target_path("search.csv"));
-    let figures = (!args.no_figures).then(|| {
-        args.figures
-            .clone()
-            .unwrap_or_else(|| target_path("figures"))
-    });
+    let figures = args.figures.dir();
     check_file("--csv", &csv)?;
     if let Some(dir) = &figures {
         check_folder("--figures", dir)?;

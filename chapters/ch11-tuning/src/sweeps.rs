@@ -23,13 +23,14 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use ch07_fashion_mnist::{DataError, FashionMnist, Split, Splits};
 use ch09_training::run::{OutputError, check_folder};
 use ch09_training::{Engine, EpochRecord, FitOptions, TerminateOnNan, TrainError, Training};
 
+use crate::cli::FigureArgs;
 use crate::models::{mlp, parameter_count};
 use crate::sweep_figures::{self, FIGURE_FILES};
 
@@ -151,13 +152,8 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub train_images: Option<usize>,
 
-    /// Draw the figures into DIR [default: target/ch11-tuning/figures]
-    #[arg(long, value_name = "DIR", conflicts_with = "no_figures")]
-    pub figures: Option<PathBuf>,
-
-    /// Do not draw the figures
-    #[arg(long)]
-    pub no_figures: bool,
+    #[command(flatten)]
+    pub figures: FigureArgs,
 
     /// The engine that trains the batches: clear, fast, or auto
     #[arg(long, value_enum, default_value_t = Engine::Auto)]
@@ -864,15 +860,6 @@ pub fn check_figures(dir: &Path) -> Result<(), SweepError> {
     Ok(())
 }
 
-/// Where the figures go without `--figures`: `target/ch11-tuning/figures`
-/// in the book's folder, away from the committed figures under `book/`.
-pub fn default_figures_dir() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.canonicalize()
-        .unwrap_or(root)
-        .join("target/ch11-tuning/figures")
-}
-
 /// The load average over the last minute, where the system tells it
 /// (Linux's `/proc/loadavg`): how many programs were running or waiting to.
 fn load_average() -> Option<String> {
@@ -910,8 +897,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     if args.train_images == Some(0) {
         return Err(SweepError::Zero("--train-images").into());
     }
-    let figures =
-        (!args.no_figures).then(|| args.figures.clone().unwrap_or_else(default_figures_dir));
+    let figures = args.figures.dir();
     if let Some(dir) = &figures {
         check_figures(dir)?;
     }
