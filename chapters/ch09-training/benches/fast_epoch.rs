@@ -22,6 +22,7 @@
 //! NumPy (OpenBLAS on one thread) in the same run, model by model: the
 //! reference model above, 784-100-10 with tanh and momentum 0.9, and the
 //! housing model's shape 8-30-1 (ReLU, linear output, mean squared error),
+//! the last both through the engine's own API and through chapter 9's `fit`,
 //! all with batches of 32. The NumPy side is
 //! `chapters/appendix-speed/python/numpy_reference.py`, run with the
 //! interpreter named by `PYTHON` (default `python3`); without NumPy it says
@@ -371,6 +372,33 @@ fn engine_seconds(
     median_min_max(&mut times).0
 }
 
+/// The median seconds per epoch of `fit` on the fast engine for chapter 8's
+/// regressor (8 inputs, 30 ReLU units, one linear output, mean squared
+/// error, SGD 0.01, batches of 32), after one warm-up epoch.
+fn fit_seconds_regression(
+    x: ndarray::ArrayView2<f32>,
+    y: ndarray::ArrayView2<f32>,
+    epochs: usize,
+) -> Result<f64, Box<dyn std::error::Error>> {
+    let mut model = ch08_sequential::regression_model(x.ncols(), 30, 5)?;
+    model.compile(
+        ch08_sequential::LossKind::MeanSquaredError,
+        ch08_sequential::Sgd::new(0.01)?,
+        &[],
+    )?;
+    let data = ch09_training::InMemory::new(x, y)?;
+    let history = model.fit(
+        &data,
+        FitOptions::new()
+            .engine(Engine::Fast)
+            .epochs(epochs + 1)
+            .batch_size(32)
+            .verbose(false),
+    )?;
+    let mut times: Vec<f64> = history.epochs[1..].iter().map(|e| e.seconds).collect();
+    Ok(median_min_max(&mut times).0)
+}
+
 /// One line of the comparison: both medians and their ratio.
 fn report_ratio(what: &str, ours: f64, numpy: Result<f64, String>, target: f64) {
     match numpy {
@@ -436,9 +464,20 @@ against NumPy with OpenBLAS on 1 thread, same run, batch 32, SGD 0.01"
     report_ratio(
         &format!("8-30-1 ReLU, linear, MSE ({rows} samples, 1 thread)"),
         ours,
-        numpy,
+        numpy.clone(),
         3.0,
     );
+    // The same model and data through chapter 9's `fit`, as a reader trains
+    // it: a `Sequential` regressor on real-valued targets.
+    match fit_seconds_regression(x.view(), y.view(), epochs) {
+        Ok(ours) => report_ratio(
+            &format!("8-30-1 ReLU, linear, MSE ({rows} samples), through fit"),
+            ours,
+            numpy,
+            3.0,
+        ),
+        Err(e) => println!("8-30-1 through fit: {e}"),
+    }
     println!("load average after: {}", load_average());
 }
 
