@@ -500,19 +500,17 @@ fn train_epoch(
     let mut stop = None;
     for (step, indices) in order.chunks(options.batch_size).enumerate() {
         batch.fill(train, indices)?; // gather and scale into the reused buffer
-        if !options.callbacks.is_empty() {
-            if let Some(optimizer) = model.optimizer_mut() {
-                for callback in options.callbacks.iter_mut() {
-                    if let Control::Stop(why) = callback.on_batch_begin(epoch, step + 1, optimizer)
-                    {
-                        stop.get_or_insert(why);
-                    }
+        // A rate set here is checked by `set_learning_rate`, and again by
+        // each engine as it takes the step.
+        if let Some(optimizer) = model.optimizer_mut() {
+            for callback in options.callbacks.iter_mut() {
+                if let Control::Stop(why) = callback.on_batch_begin(epoch, step + 1, optimizer) {
+                    stop.get_or_insert(why);
                 }
             }
-            if stop.is_some() {
-                break;
-            }
-            model.check_compiled()?; // the rate a callback set, before it is used
+        }
+        if stop.is_some() {
+            break;
         }
         let report = engine.train_batch(model, batch.x.view(), batch.targets.view())?;
         running.add(&report);
