@@ -80,6 +80,29 @@ pub(crate) trait Kernels: Lanes {
         nv: usize,
         rate: Rate,
     ) -> bool;
+
+    /// [`forward_sparse`], with this instruction set's width of columns.
+    unsafe fn forward_sparse(
+        nz: &NonZeros,
+        x: *const f32,
+        x_stride: usize,
+        w: *const f32,
+        nv: usize,
+        p: *mut f32,
+    );
+
+    /// [`update_sparse`], with this instruction set's width of columns.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn update_sparse(
+        nz: &NonZeros,
+        x: *const f32,
+        x_stride: usize,
+        g: *const f32,
+        w: *mut f32,
+        v: *mut f32,
+        nv: usize,
+        rate: Rate,
+    ) -> bool;
 }
 
 /// The learning rate and momentum of one step.
@@ -92,7 +115,7 @@ pub(crate) struct Rate {
 }
 
 macro_rules! kernels_with_tiles {
-    ($isa:ty, forward: ($fr:literal, $fc:literal), gradient: [$($gradient:tt)*], update: ($ur:literal, $uc:literal)) => {
+    ($isa:ty, forward: ($fr:literal, $fc:literal), gradient: [$($gradient:tt)*], update: ($ur:literal, $uc:literal), sparse: $sc:literal) => {
         impl Kernels for $isa {
             #[inline(always)]
             unsafe fn forward(
@@ -143,6 +166,36 @@ macro_rules! kernels_with_tiles {
                     }
                 }
             }
+            #[inline(always)]
+            unsafe fn forward_sparse(
+                nz: &NonZeros,
+                x: *const f32,
+                x_stride: usize,
+                w: *const f32,
+                nv: usize,
+                p: *mut f32,
+            ) {
+                unsafe { forward_sparse::<Self, $sc>(nz, x, x_stride, w, nv, p) }
+            }
+            #[inline(always)]
+            unsafe fn update_sparse(
+                nz: &NonZeros,
+                x: *const f32,
+                x_stride: usize,
+                g: *const f32,
+                w: *mut f32,
+                v: *mut f32,
+                nv: usize,
+                rate: Rate,
+            ) -> bool {
+                unsafe {
+                    if v.is_null() {
+                        update_sparse::<Self, $sc, false>(nz, x, x_stride, g, w, v, nv, rate)
+                    } else {
+                        update_sparse::<Self, $sc, true>(nz, x, x_stride, g, w, v, nv, rate)
+                    }
+                }
+            }
         }
     };
 }
@@ -154,7 +207,8 @@ kernels_with_tiles!(
     super::simd::Avx512,
     forward: (8, 3),
     gradient: [input_gradient_wide::<Self>],
-    update: (8, 3)
+    update: (8, 3),
+    sparse: 16
 );
 // 16 registers of half the width: 4 sixteen-lane accumulators are 8 registers.
 #[cfg(target_arch = "x86_64")]
@@ -162,13 +216,15 @@ kernels_with_tiles!(
     super::simd::Avx2,
     forward: (4, 1),
     gradient: [input_gradient::<Self, 2, 2>],
-    update: (4, 1)
+    update: (4, 1),
+    sparse: 4
 );
 kernels_with_tiles!(
     super::simd::Portable,
     forward: (4, 1),
     gradient: [input_gradient::<Self, 2, 2>],
-    update: (4, 1)
+    update: (4, 1),
+    sparse: 4
 );
 
 // ANCHOR: forward_tile
@@ -381,7 +437,7 @@ unsafe fn update_tile<V: Lanes, const R: usize, const C: usize, const M: bool>(
     w: *mut f32,
     v: *mut f32,
     n: usize,
-    (lr, mu): (V::V, V::V),
+    lr_mu: (V::V, V::V),
     check: &mut V::V,
 ) {
     unsafe {
@@ -396,22 +452,38 @@ unsafe fn update_tile<V: Lanes, const R: usize, const C: usize, const M: bool>(
                 }
             }
         }
-        let zero = V::zero();
         for (r, acc_r) in acc.iter().enumerate() {
-            for (c, &grad) in acc_r.iter().enumerate() {
-                let w_rc = w.add(r * n + 16 * c);
-                let step = V::mul(lr, grad);
-                let new = if M {
-                    let v_rc = v.add(r * n + 16 * c);
-                    let velocity = V::sub(V::mul(mu, V::load(v_rc)), step);
-                    V::store(v_rc, velocity);
-                    V::add(V::load(w_rc), velocity)
-                } else {
-                    V::sub(V::load(w_rc), step)
-                };
-                V::store(w_rc, new);
-                *check = V::mul_add(new, zero, *check);
-            }
+            apply_update::<V, C, M>(acc_r, w.add(r * n), v.wrapping_add(r * n), lr_mu, check);
+        }
+    }
+}
+
+/// The step of one row's `C` vectors of weights `w`, given their gradient
+/// `d`: `w ← w − lr·d`, or with momentum (`M`) `v ← μ·v − lr·d` then
+/// `w ← w + v`; each new weight also goes into `check`.
+#[inline(always)]
+unsafe fn apply_update<V: Lanes, const C: usize, const M: bool>(
+    d: &[V::V; C],
+    w: *mut f32,
+    v: *mut f32,
+    (lr, mu): (V::V, V::V),
+    check: &mut V::V,
+) {
+    unsafe {
+        let zero = V::zero();
+        for (c, &grad) in d.iter().enumerate() {
+            let w_c = w.add(16 * c);
+            let step = V::mul(lr, grad);
+            let new = if M {
+                let v_c = v.add(16 * c);
+                let velocity = V::sub(V::mul(mu, V::load(v_c)), step);
+                V::store(v_c, velocity);
+                V::add(V::load(w_c), velocity)
+            } else {
+                V::sub(V::load(w_c), step)
+            };
+            V::store(w_c, new);
+            *check = V::mul_add(new, zero, *check);
         }
     }
 }
@@ -463,6 +535,279 @@ unsafe fn update<V: Lanes, const R: usize, const C: usize, const M: bool>(
             k += if full_r { R } else { 1 };
         }
         is_zero::<V>(check)
+    }
+}
+
+// ANCHOR: nonzeros
+/// Where the inputs of a batch are not zero, as bit masks read two ways:
+/// sample by sample for the forward product, and input by input for the
+/// weight update.
+///
+/// Half of Fashion-MNIST's pixels are 0 (the background), and a product
+/// `0 · w` adds nothing to a sum, so the first layer's two products may skip
+/// them. Skipping changes no rounding: a fused multiply-add of `0 · w` onto a
+/// sum returns the sum unchanged, for every finite `w`. The masks are read
+/// bit by bit from the lowest, in the order the dense products visit the
+/// inputs, so every sum keeps its order too.
+pub(crate) struct NonZeros {
+    /// The inputs per sample (the part's rows of the first layer).
+    kdim: usize,
+    /// Samples, padding included (the padded rows are all zero).
+    rows: usize,
+    /// Groups of 32 inputs (at least one).
+    blocks: usize,
+    /// Groups of 32 samples.
+    groups: usize,
+    /// Bit `i` of `by_sample[b · blocks + block]`: whether input
+    /// `32·block + i` of sample `b` is not zero.
+    by_sample: Vec<u32>,
+    /// Bit `i` of `by_input[group · stride + k]`: whether input `k` of
+    /// sample `32·group + i` is not zero.
+    by_input: Vec<u32>,
+    /// `kdim` rounded up to whole vectors.
+    stride: usize,
+    /// Whether the dense kernels run instead: when skipping is off, or the
+    /// batch has so few zeros that they are faster. Decided from the data
+    /// and the configuration alone, so that every instruction set and
+    /// thread count makes the same choice.
+    pub(crate) dense: bool,
+    /// Whether skipping is on ([`FastConfig::skip_zeros`](crate::FastConfig)).
+    skip: bool,
+}
+
+impl NonZeros {
+    /// Room for `rows` samples of `kdim` inputs, allocated once; `skip`
+    /// says whether the sparse kernels may run at all.
+    pub(crate) fn new(kdim: usize, rows: usize, skip: bool) -> NonZeros {
+        let (blocks, groups) = (kdim.div_ceil(32).max(1), rows.div_ceil(32));
+        let stride = kdim.next_multiple_of(16);
+        NonZeros {
+            kdim,
+            rows,
+            blocks,
+            groups,
+            by_sample: vec![0; rows * blocks],
+            by_input: vec![0; groups * stride],
+            stride,
+            dense: true,
+            skip,
+        }
+    }
+
+    /// Marks the non-zero values of the first `batch` rows of `x` (rows
+    /// `x_stride` apart, `kdim` values each); the other rows count as zero.
+    /// A NaN is not zero, so it is marked and reaches the sums.
+    ///
+    /// # Safety
+    ///
+    /// `x` must hold `batch` rows of `kdim` values, and `batch <= rows`.
+    pub(crate) unsafe fn mark<V: Lanes>(&mut self, x: *const f32, x_stride: usize, batch: usize) {
+        debug_assert!(batch <= self.rows);
+        if !self.skip {
+            self.dense = true;
+            return;
+        }
+        let (kdim, blocks) = (self.kdim, self.blocks);
+        self.by_input.fill(0);
+        let mut total = 0;
+        for b in 0..batch {
+            let x_b = unsafe { x.add(b * x_stride) };
+            let (group, bit) = (b / 32, 1 << (b % 32));
+            let column = &mut self.by_input[group * self.stride..(group + 1) * self.stride];
+            for block in 0..blocks {
+                let k0 = 32 * block;
+                let mut mask = 0;
+                // SAFETY: rows of `x` are whole vectors (`x_stride` is a
+                // multiple of 16 at least `kdim`), zero past `kdim`, and so
+                // is `column`; the second vector of the last block may lie
+                // past both, so it is read only when it holds inputs.
+                for half in 0..2 {
+                    let k = k0 + 16 * half;
+                    if k < kdim {
+                        let v = unsafe { V::load(x_b.add(k)) };
+                        mask |= unsafe { V::nonzero_mask(v) } << (16 * half);
+                        unsafe { V::or_where_nonzero(column.as_mut_ptr().add(k), v, bit) };
+                    }
+                }
+                self.by_sample[b * blocks + block] = mask;
+                total += mask.count_ones() as usize;
+            }
+        }
+        self.by_sample[batch * blocks..].fill(0);
+        // Above three in four non-zero, the masks cost more than they save.
+        self.dense = 4 * total > 3 * batch * kdim;
+    }
+}
+// ANCHOR_END: nonzeros
+
+/// How many vectors of columns a sparse kernel takes at a time, at most `C`:
+/// the row of `nv` vectors cut into as few equal pieces as `C` allows (19
+/// vectors, at most 16 a time: 10 then 9), so that no piece is so narrow
+/// that its sums wait on each other.
+#[inline(always)]
+fn columns<const C: usize>(nv: usize) -> usize {
+    nv.div_ceil(nv.div_ceil(C).max(1)).max(1)
+}
+
+/// Calls `$f::<V, c, ...>($args)` for a width `c` from 1 to 16 known only at
+/// run time.
+macro_rules! with_width {
+    ($c:expr, $f:ident::<$v:ty $(, $m:ident)?>($($args:expr),*)) => {
+        match $c {
+            1 => $f::<$v, 1 $(, $m)?>($($args),*),
+            2 => $f::<$v, 2 $(, $m)?>($($args),*),
+            3 => $f::<$v, 3 $(, $m)?>($($args),*),
+            4 => $f::<$v, 4 $(, $m)?>($($args),*),
+            5 => $f::<$v, 5 $(, $m)?>($($args),*),
+            6 => $f::<$v, 6 $(, $m)?>($($args),*),
+            7 => $f::<$v, 7 $(, $m)?>($($args),*),
+            8 => $f::<$v, 8 $(, $m)?>($($args),*),
+            9 => $f::<$v, 9 $(, $m)?>($($args),*),
+            10 => $f::<$v, 10 $(, $m)?>($($args),*),
+            11 => $f::<$v, 11 $(, $m)?>($($args),*),
+            12 => $f::<$v, 12 $(, $m)?>($($args),*),
+            13 => $f::<$v, 13 $(, $m)?>($($args),*),
+            14 => $f::<$v, 14 $(, $m)?>($($args),*),
+            15 => $f::<$v, 15 $(, $m)?>($($args),*),
+            _ => $f::<$v, 16 $(, $m)?>($($args),*),
+        }
+    };
+}
+
+/// The forward product of the first layer, `p[b, j] = Σ_k x[b, k] · w[k, j]`
+/// over the non-zero `x[b, k]` marked in `nz` only, for all `nz.rows` rows
+/// and `j < 16·nv`; `x` rows are `x_stride` floats, `w` and `p` rows
+/// `16·nv`. Columns go `C` vectors at a time.
+#[inline(always)]
+pub(crate) unsafe fn forward_sparse<V: Lanes, const C: usize>(
+    nz: &NonZeros,
+    x: *const f32,
+    x_stride: usize,
+    w: *const f32,
+    nv: usize,
+    p: *mut f32,
+) {
+    let n = 16 * nv;
+    unsafe {
+        let width = columns::<C>(nv);
+        let mut jv = 0;
+        while jv < nv {
+            let (wj, pj) = (w.add(16 * jv), p.add(16 * jv));
+            let c = width.min(nv - jv);
+            with_width!(c, forward_sparse_columns::<V>(nz, x, x_stride, wj, n, pj));
+            jv += c;
+        }
+    }
+}
+
+/// `C` vectors of columns of [`forward_sparse`], 32 inputs at a time: those
+/// rows of `w` (at most 16 KiB) stay in the first-level cache while every
+/// sample of the batch goes through them.
+#[inline(always)]
+unsafe fn forward_sparse_columns<V: Lanes, const C: usize>(
+    nz: &NonZeros,
+    x: *const f32,
+    x_stride: usize,
+    w: *const f32,
+    n: usize,
+    p: *mut f32,
+) {
+    let blocks = nz.blocks;
+    unsafe {
+        for block in 0..blocks {
+            let w_block = w.add(32 * block * n);
+            for b in 0..nz.rows {
+                let p_b = p.add(b * n);
+                let mut acc: [V::V; C] = match block {
+                    0 => [V::zero(); C],
+                    _ => std::array::from_fn(|c| V::load(p_b.add(16 * c))),
+                };
+                let x_b = x.add(b * x_stride + 32 * block);
+                let mut mask = *nz.by_sample.get_unchecked(b * blocks + block);
+                while mask != 0 {
+                    let i = mask.trailing_zeros() as usize;
+                    mask &= mask - 1;
+                    let (w_k, x) = (w_block.add(i * n), V::splat(*x_b.add(i)));
+                    for (c, acc_c) in acc.iter_mut().enumerate() {
+                        *acc_c = V::mul_add(x, V::load(w_k.add(16 * c)), *acc_c);
+                    }
+                }
+                for (c, &v) in acc.iter().enumerate() {
+                    V::store(p_b.add(16 * c), v);
+                }
+            }
+        }
+    }
+}
+
+/// The weight update of the first layer, as [`Kernels::update`] computes
+/// it, with `d[k, j] = Σ_b x[b, k] · g[b, j]` summed over the non-zero
+/// `x[b, k]` marked in `nz` only; `x` rows are `x_stride` floats, `g`, `w`
+/// and `v` rows `16·nv`. Returns whether every updated weight is finite.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn update_sparse<V: Lanes, const C: usize, const M: bool>(
+    nz: &NonZeros,
+    x: *const f32,
+    x_stride: usize,
+    g: *const f32,
+    w: *mut f32,
+    v: *mut f32,
+    nv: usize,
+    rate: Rate,
+) -> bool {
+    let n = 16 * nv;
+    unsafe {
+        let lr_mu = (V::splat(rate.lr), V::splat(rate.mu));
+        let mut check = V::zero();
+        let width = columns::<C>(nv);
+        let mut jv = 0;
+        while jv < nv {
+            let at = 16 * jv;
+            let (g, w, v) = (g.add(at), w.add(at), v.wrapping_add(at));
+            let c = width.min(nv - jv);
+            let args = (nz, x, x_stride, n, lr_mu, &mut check);
+            with_width!(c, update_sparse_columns::<V, M>(g, w, v, args));
+            jv += c;
+        }
+        is_zero::<V>(check)
+    }
+}
+
+/// `C` vectors of columns of [`update_sparse`], input by input; the
+/// batch's `C` vectors of `g` stay in the first-level cache throughout.
+#[inline(always)]
+#[allow(clippy::type_complexity)]
+unsafe fn update_sparse_columns<V: Lanes, const C: usize, const M: bool>(
+    g: *const f32,
+    w: *mut f32,
+    v: *mut f32,
+    (nz, x, x_stride, n, lr_mu, check): (
+        &NonZeros,
+        *const f32,
+        usize,
+        usize,
+        (V::V, V::V),
+        &mut V::V,
+    ),
+) {
+    let kdim = nz.kdim;
+    unsafe {
+        for k in 0..kdim {
+            let mut acc = [V::zero(); C];
+            for group in 0..nz.groups {
+                let mut mask = *nz.by_input.get_unchecked(group * nz.stride + k);
+                while mask != 0 {
+                    let b = 32 * group + mask.trailing_zeros() as usize;
+                    mask &= mask - 1;
+                    let (g_b, x) = (g.add(b * n), V::splat(*x.add(b * x_stride + k)));
+                    for (c, acc_c) in acc.iter_mut().enumerate() {
+                        *acc_c = V::mul_add(x, V::load(g_b.add(16 * c)), *acc_c);
+                    }
+                }
+            }
+            apply_update::<V, C, M>(&acc, w.add(k * n), v.wrapping_add(k * n), lr_mu, check);
+        }
     }
 }
 
@@ -928,5 +1273,162 @@ mod tests {
                 assert_eq!(q.to_bits(), (f32::from(p) / 255.0).to_bits(), "{p}");
             }
         }
+    }
+
+    /// The sparse kernels of the first layer against the dense ones, bit
+    /// for bit, on inputs that are mostly zero: every width of columns the
+    /// sparse kernels pick, a short batch in padded rows, 32 inputs and
+    /// more in a row, more than 32 samples, with and without momentum.
+    unsafe fn sparse_kernels_give_the_dense_bits<V: Kernels>(isa: &str) {
+        let mut rng = ch00_toolbox::seeded_rng(5);
+        let mut random = |n: usize, zeros: f64| -> Vec<f32> {
+            use rand::Rng;
+            (0..n)
+                .map(|_| match rng.random_bool(zeros) {
+                    true => 0.0,
+                    false => rng.random_range(-1.0f32..1.0),
+                })
+                .collect()
+        };
+        let shapes = [
+            (1usize, 1usize, 1usize, 8usize),
+            (31, 2, 5, 8),
+            (32, 19, 32, 32),
+            (33, 3, 7, 8),
+            (70, 17, 40, 40),
+            (70, 20, 33, 40),
+        ];
+        for (kdim, nv, batch, rows) in shapes {
+            let (n, x_stride) = (16 * nv, kdim.next_multiple_of(16));
+            let mut x = random(rows * x_stride, 0.6);
+            for (b, row) in x.chunks_mut(x_stride).enumerate() {
+                for (k, v) in row.iter_mut().enumerate() {
+                    if b >= batch || k >= kdim {
+                        *v = 0.0;
+                    }
+                }
+            }
+            let mut nz = NonZeros::new(kdim, rows, true);
+            unsafe { nz.mark::<V>(x.as_ptr(), x_stride, batch) };
+            assert!(!nz.dense, "{kdim} inputs: mostly zeros, yet dense");
+            let (w, g) = (random(kdim * n, 0.0), random(rows * n, 0.0));
+            let mut dense = vec![f32::NAN; rows * n];
+            let mut sparse = vec![f32::NAN; rows * n];
+            unsafe {
+                V::forward(
+                    x.as_ptr(),
+                    x_stride,
+                    w.as_ptr(),
+                    kdim,
+                    nv,
+                    dense.as_mut_ptr(),
+                    rows,
+                );
+                V::forward_sparse(
+                    &nz,
+                    x.as_ptr(),
+                    x_stride,
+                    w.as_ptr(),
+                    nv,
+                    sparse.as_mut_ptr(),
+                );
+            }
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&dense),
+                bits(&sparse),
+                "{isa} forward {kdim} × {nv} vectors"
+            );
+            for momentum in [false, true] {
+                let rate = Rate { lr: 0.1, mu: 0.9 };
+                let (mut w1, mut w2) = (w.clone(), w.clone());
+                let v0 = random(if momentum { kdim * n } else { 0 }, 0.0);
+                let (mut v1, mut v2) = (v0.clone(), v0);
+                let velocity = |v: &mut Vec<f32>| match momentum {
+                    true => v.as_mut_ptr(),
+                    false => std::ptr::null_mut(),
+                };
+                let (p1, p2) = (velocity(&mut v1), velocity(&mut v2));
+                let finite = unsafe {
+                    (
+                        V::update(
+                            x.as_ptr(),
+                            x_stride,
+                            g.as_ptr(),
+                            rows,
+                            w1.as_mut_ptr(),
+                            p1,
+                            kdim,
+                            nv,
+                            rate,
+                        ),
+                        V::update_sparse(
+                            &nz,
+                            x.as_ptr(),
+                            x_stride,
+                            g.as_ptr(),
+                            w2.as_mut_ptr(),
+                            p2,
+                            nv,
+                            rate,
+                        ),
+                    )
+                };
+                assert_eq!(finite, (true, true));
+                assert_eq!(
+                    bits(&w1),
+                    bits(&w2),
+                    "{isa} update {kdim} × {nv}, momentum {momentum}"
+                );
+                assert_eq!(bits(&v1), bits(&v2), "{isa} velocity {kdim} × {nv}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_sparse_kernels_give_the_dense_bits_on_every_instruction_set() {
+        // SAFETY: the portable lanes run anywhere.
+        unsafe { sparse_kernels_give_the_dense_bits::<Portable>("portable") };
+        #[cfg(target_arch = "x86_64")]
+        {
+            #[target_feature(enable = "avx2,fma")]
+            unsafe fn avx2() {
+                unsafe { sparse_kernels_give_the_dense_bits::<crate::simd::Avx2>("avx2") };
+            }
+            #[target_feature(enable = "avx512f,avx2,fma")]
+            unsafe fn avx512() {
+                unsafe { sparse_kernels_give_the_dense_bits::<crate::simd::Avx512>("avx512") };
+            }
+            // SAFETY: each runs only where the processor has its
+            // instructions.
+            if crate::Isa::Avx2.is_available() {
+                unsafe { avx2() };
+            }
+            if crate::Isa::Avx512.is_available() {
+                unsafe { avx512() };
+            }
+        }
+    }
+
+    #[test]
+    fn marking_a_batch_again_forgets_the_last_one() {
+        // A full batch, then a shorter one: the rows past the short batch
+        // must read as zero, whatever the full one had there.
+        let (kdim, rows, x_stride) = (40, 8, 48);
+        let mut nz = NonZeros::new(kdim, rows, true);
+        let mut x = vec![0.0f32; rows * x_stride];
+        for b in 0..rows {
+            x[b * x_stride + b] = 1.0;
+        }
+        // SAFETY: `x` holds `rows` rows of `x_stride`; portable lanes.
+        unsafe { nz.mark::<Portable>(x.as_ptr(), x_stride, rows) };
+        assert_eq!(nz.by_input[3], 1 << 3);
+        unsafe { nz.mark::<Portable>(x.as_ptr(), x_stride, 2) };
+        assert_eq!(nz.by_sample[3 * nz.blocks], 0);
+        assert_eq!(nz.by_input[3], 0);
+        assert_eq!(nz.by_input[1], 1 << 1);
+        let mut off = NonZeros::new(kdim, rows, false);
+        unsafe { off.mark::<Portable>(x.as_ptr(), x_stride, rows) };
+        assert!(off.dense, "skipping is off");
     }
 }

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
-use super::kernels::{BatchScore, ROW_PAD};
+use super::kernels::{BatchScore, NonZeros, ROW_PAD};
 use super::team::Buffer;
 use super::{Hidden, Model, Output, PARTS};
 
@@ -33,10 +33,12 @@ pub(crate) struct Plan {
     pub(crate) output: Output,
     /// The momentum `μ`; 0 for plain SGD, which keeps no velocities.
     pub(crate) momentum: f32,
+    /// Whether the first layer skips inputs that are zero.
+    pub(crate) skip_zeros: bool,
 }
 
 impl Plan {
-    pub(crate) fn new(sizes: Vec<usize>, batch: usize, model: &Model) -> Plan {
+    pub(crate) fn new(sizes: Vec<usize>, batch: usize, model: &Model, skip_zeros: bool) -> Plan {
         let widths: Vec<usize> = sizes[1..].iter().map(|n| n.next_multiple_of(16)).collect();
         let cut = |n: usize, unit: usize| -> [Range<usize>; PARTS] {
             std::array::from_fn(|t| (t * n / PARTS) * unit..((t + 1) * n / PARTS) * unit)
@@ -56,6 +58,7 @@ impl Plan {
             hidden: model.hidden.clone(),
             output: model.output,
             momentum: model.momentum,
+            skip_zeros,
         }
     }
 
@@ -92,6 +95,8 @@ pub(crate) struct Part {
     /// The batch's input values `plan.rows[0][index]`, `padded_batch × x_stride`.
     pub(crate) x: Buffer,
     pub(crate) x_stride: usize,
+    /// The non-zero values of `x`, for the first layer's sparse products.
+    pub(crate) nonzeros: NonZeros,
     /// `acts[l]` (hidden layers only): layer `l`'s ReLU outputs for the
     /// columns `plan.rows[l + 1][index]`, `padded_batch × that many`.
     pub(crate) acts: Vec<Buffer>,
@@ -182,6 +187,7 @@ impl Part {
             output_bias,
             x: Buffer::zeros(rows * x_stride),
             x_stride,
+            nonzeros: NonZeros::new(plan.rows[0][index].len(), rows, plan.skip_zeros),
             acts: (1..plan.layers())
                 .map(|l| Buffer::zeros(rows * plan.rows[l][index].len()))
                 .collect(),

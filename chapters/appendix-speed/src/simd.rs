@@ -56,6 +56,11 @@ pub(crate) trait Lanes: Copy + 'static {
     /// Lane by lane, `v` where `mask > 0` and `+0` elsewhere (also where
     /// `mask` is NaN).
     unsafe fn keep_where_positive(mask: Self::V, v: Self::V) -> Self::V;
+    /// Bit `i` set where lane `i` is not zero (a NaN is not zero; `−0` is).
+    unsafe fn nonzero_mask(v: Self::V) -> u32;
+    /// `acc[i] |= bit` for each lane `i` of `v` that is not zero; `acc`
+    /// points at sixteen values.
+    unsafe fn or_where_nonzero(acc: *mut u32, v: Self::V, bit: u32);
     /// The sum of the sixteen lanes, always by the same tree:
     /// `s8[i] = v[i] + v[i+8]`, `s4[i] = s8[i] + s8[i+4]`,
     /// `s2[i] = s4[i] + s4[i+2]`, result `s2[0] + s2[1]`.
@@ -145,6 +150,18 @@ impl Lanes for Portable {
         std::array::from_fn(|i| if mask[i] > 0.0 { v[i] } else { 0.0 })
     }
     #[inline(always)]
+    unsafe fn nonzero_mask(v: Self::V) -> u32 {
+        (0..16).fold(0, |m, i| m | u32::from(v[i] != 0.0) << i)
+    }
+    #[inline(always)]
+    unsafe fn or_where_nonzero(acc: *mut u32, v: Self::V, bit: u32) {
+        for (i, &v) in v.iter().enumerate() {
+            if v != 0.0 {
+                unsafe { *acc.add(i) |= bit };
+            }
+        }
+    }
+    #[inline(always)]
     unsafe fn sum_lanes(v: Self::V) -> f32 {
         let s8: [f32; 8] = std::array::from_fn(|i| v[i] + v[i + 8]);
         let s4: [f32; 4] = std::array::from_fn(|i| s8[i] + s8[i + 4]);
@@ -231,6 +248,19 @@ mod x86 {
             unsafe {
                 let open = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(mask, _mm512_setzero_ps());
                 _mm512_maskz_mov_ps(open, v)
+            }
+        }
+        #[inline(always)]
+        unsafe fn nonzero_mask(v: Self::V) -> u32 {
+            unsafe { u32::from(_mm512_cmp_ps_mask::<_CMP_NEQ_UQ>(v, _mm512_setzero_ps())) }
+        }
+        #[inline(always)]
+        unsafe fn or_where_nonzero(acc: *mut u32, v: Self::V, bit: u32) {
+            unsafe {
+                let open = _mm512_cmp_ps_mask::<_CMP_NEQ_UQ>(v, _mm512_setzero_ps());
+                let old = _mm512_loadu_si512(acc.cast());
+                let new = _mm512_mask_or_epi32(old, open, old, _mm512_set1_epi32(bit as i32));
+                _mm512_storeu_si512(acc.cast(), new);
             }
         }
         // ANCHOR: sum_lanes_16
@@ -369,6 +399,27 @@ mod x86 {
                 let lo = _mm256_cmp_ps::<_CMP_GT_OQ>(mask.0, zero);
                 let hi = _mm256_cmp_ps::<_CMP_GT_OQ>(mask.1, zero);
                 (_mm256_and_ps(lo, v.0), _mm256_and_ps(hi, v.1))
+            }
+        }
+        #[inline(always)]
+        unsafe fn nonzero_mask(v: Self::V) -> u32 {
+            unsafe {
+                let zero = _mm256_setzero_ps();
+                let lo = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_NEQ_UQ>(v.0, zero)) as u32;
+                let hi = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_NEQ_UQ>(v.1, zero)) as u32;
+                lo | hi << 8
+            }
+        }
+        #[inline(always)]
+        unsafe fn or_where_nonzero(acc: *mut u32, v: Self::V, bit: u32) {
+            unsafe {
+                let (zero, bit) = (_mm256_setzero_ps(), _mm256_set1_epi32(bit as i32));
+                for (half, v) in [v.0, v.1].into_iter().enumerate() {
+                    let at = acc.add(8 * half).cast::<__m256i>();
+                    let open = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_NEQ_UQ>(v, zero));
+                    let new = _mm256_or_si256(_mm256_loadu_si256(at), _mm256_and_si256(open, bit));
+                    _mm256_storeu_si256(at, new);
+                }
             }
         }
         #[inline(always)]

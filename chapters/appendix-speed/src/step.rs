@@ -351,15 +351,28 @@ unsafe fn first_layer_forward<V: Kernels>(
                 plan.padded_batch,
             ),
         }
-        V::forward(
-            part.x.ptr(),
-            part.x_stride,
-            part.weights[0].ptr(),
-            rows.len(),
-            plan.widths[0] / 16,
-            shared.exchange.partials[0][part.index].ptr(),
-            plan.padded_batch,
-        );
+        let p = shared.exchange.partials[0][part.index].ptr();
+        part.nonzeros
+            .mark::<V>(part.x.ptr(), part.x_stride, batch.len());
+        if part.nonzeros.dense {
+            V::forward(
+                part.x.ptr(),
+                part.x_stride,
+                part.weights[0].ptr(),
+                rows.len(),
+                plan.widths[0] / 16,
+                p,
+                plan.padded_batch,
+            );
+        } else {
+            let (x, x_stride, w, nv) = (
+                part.x.ptr(),
+                part.x_stride,
+                part.weights[0].ptr(),
+                plan.widths[0] / 16,
+            );
+            V::forward_sparse(&part.nonzeros, x, x_stride, w, nv, p);
+        }
     }
 }
 
@@ -499,6 +512,19 @@ unsafe fn backward<V: Kernels>(
             true => part.velocity[l].ptr(),
             false => std::ptr::null_mut(),
         };
+        if l == 0 && !part.nonzeros.dense {
+            part.finite &= V::update_sparse(
+                &part.nonzeros,
+                part.x.ptr(),
+                part.x_stride,
+                grad,
+                part.weights[0].ptr(),
+                velocity,
+                nv,
+                rate,
+            );
+            return;
+        }
         part.finite &= V::update(
             input,
             stride,

@@ -7,6 +7,7 @@
 //! cargo bench -p ch09-training --bench fast_epoch -- --engine fast   # chapter 9's fit, fast engine
 //! cargo bench -p ch09-training --bench fast_epoch -- --engine clear  # fit, clear engine
 //! cargo bench -p ch09-training --bench fast_epoch -- --no-numpy      # skip the comparison
+//! cargo bench -p ch09-training --bench fast_epoch -- --dense         # do not skip zero pixels
 //! ```
 //!
 //! It trains the 784-300-100-10 model (ReLU, softmax, sparse categorical
@@ -45,7 +46,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 const USAGE: &str = "usage: cargo bench -p ch09-training --bench fast_epoch -- \
-[--epochs N] [--threads 1|2] [--isa avx512|avx2|portable] [--sleep] [--random] [--engine clear|fast|auto] [--no-numpy]";
+[--epochs N] [--threads 1|2] [--isa avx512|avx2|portable] [--sleep] [--random] [--engine clear|fast|auto] [--no-numpy] [--dense]";
 
 #[derive(Debug)]
 struct Options {
@@ -56,6 +57,7 @@ struct Options {
     sleep: bool,
     mode: Mode,
     numpy: bool,
+    dense: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -75,6 +77,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         sleep: false,
         mode: Mode::Fast,
         numpy: true,
+        dense: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -91,6 +94,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--random" => o.random = true,
             "--sleep" => o.sleep = true,
             "--no-numpy" => o.numpy = false,
+            "--dense" => o.dense = true,
             "--engine" => {
                 o.mode = Mode::Fit(match value()?.as_str() {
                     "clear" => Engine::Clear,
@@ -175,6 +179,7 @@ fn main() {
     if let Some(isa) = options.isa {
         config.isa = isa;
     }
+    config.skip_zeros = !options.dense;
     if options.sleep {
         config.wait = Wait::Sleep;
     }
@@ -183,10 +188,15 @@ fn main() {
     let n = train.len();
     let what = match options.mode {
         Mode::Fast => format!(
-            "FastMlp::train_epoch, {} kernels, {} thread(s){}",
+            "FastMlp::train_epoch, {} kernels, {} thread(s){}{}",
             config.isa.name(),
             config.threads,
-            if options.sleep { " that sleep" } else { "" }
+            if options.sleep { " that sleep" } else { "" },
+            if options.dense {
+                ", zero pixels not skipped"
+            } else {
+                ""
+            }
         ),
         Mode::Fit(engine) => format!("chapter 9's fit, engine {}", engine.name()),
     };
