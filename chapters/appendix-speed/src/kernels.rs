@@ -543,14 +543,14 @@ unsafe fn update<V: Lanes, const R: usize, const C: usize, const M: bool>(
 /// sample by sample for the forward product, and input by input for the
 /// weight update.
 ///
-/// Half of Fashion-MNIST's pixels are 0 (the background), and a product
-/// `0 · w` adds nothing to a sum, so the first layer's two products may skip
-/// them. Skipping changes no rounding: a fused multiply-add of `0 · w` onto a
+/// Half of Fashion-MNIST's pixels are 0 (the background), so are the
+/// outputs of ReLU wherever it cut, and a product `0 · w` adds nothing to a
+/// sum, so a layer's forward product and weight update may skip them. Skipping changes no rounding: a fused multiply-add of `0 · w` onto a
 /// sum returns the sum unchanged, for every finite `w`. The masks are read
 /// bit by bit from the lowest, in the order the dense products visit the
 /// inputs, so every sum keeps its order too.
 pub(crate) struct NonZeros {
-    /// The inputs per sample (the part's rows of the first layer).
+    /// The inputs per sample (the part's rows of the layer).
     kdim: usize,
     /// Samples, padding included (the padded rows are all zero).
     rows: usize,
@@ -601,6 +601,7 @@ impl NonZeros {
     /// # Safety
     ///
     /// `x` must hold `batch` rows of `kdim` values, and `batch <= rows`.
+    #[inline(always)]
     pub(crate) unsafe fn mark<V: Lanes>(&mut self, x: *const f32, x_stride: usize, batch: usize) {
         debug_assert!(batch <= self.rows);
         if !self.skip {
@@ -674,7 +675,7 @@ macro_rules! with_width {
     };
 }
 
-/// The forward product of the first layer, `p[b, j] = Σ_k x[b, k] · w[k, j]`
+/// The forward product of a layer, `p[b, j] = Σ_k x[b, k] · w[k, j]`
 /// over the non-zero `x[b, k]` marked in `nz` only, for all `nz.rows` rows
 /// and `j < 16·nv`; `x` rows are `x_stride` floats, `w` and `p` rows
 /// `16·nv`. Columns go `C` vectors at a time.
@@ -740,7 +741,7 @@ unsafe fn forward_sparse_columns<V: Lanes, const C: usize>(
     }
 }
 
-/// The weight update of the first layer, as [`Kernels::update`] computes
+/// The weight update of a layer, as [`Kernels::update`] computes
 /// it, with `d[k, j] = Σ_b x[b, k] · g[b, j]` summed over the non-zero
 /// `x[b, k]` marked in `nz` only; `x` rows are `x_stride` floats, `g`, `w`
 /// and `v` rows `16·nv`. Returns whether every updated weight is finite.

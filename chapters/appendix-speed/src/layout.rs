@@ -95,8 +95,9 @@ pub(crate) struct Part {
     /// The batch's input values `plan.rows[0][index]`, `padded_batch × x_stride`.
     pub(crate) x: Buffer,
     pub(crate) x_stride: usize,
-    /// The non-zero values of `x`, for the first layer's sparse products.
-    pub(crate) nonzeros: NonZeros,
+    /// `nonzeros[l]`: where the input of layer `l` (`x`, then `acts`) is
+    /// not zero in the current batch, for the sparse products.
+    pub(crate) nonzeros: Vec<NonZeros>,
     /// `acts[l]` (hidden layers only): layer `l`'s ReLU outputs for the
     /// columns `plan.rows[l + 1][index]`, `padded_batch × that many`.
     pub(crate) acts: Vec<Buffer>,
@@ -187,7 +188,15 @@ impl Part {
             output_bias,
             x: Buffer::zeros(rows * x_stride),
             x_stride,
-            nonzeros: NonZeros::new(plan.rows[0][index].len(), rows, plan.skip_zeros),
+            // A hidden layer's input has zeros wherever ReLU cut; but below
+            // four vectors of outputs (64), a skipped input saves too little
+            // to pay for the bookkeeping (the book's last layer has one).
+            nonzeros: (0..plan.layers())
+                .map(|l| {
+                    let skip = plan.skip_zeros && (l == 0 || plan.widths[l] >= 64);
+                    NonZeros::new(plan.rows[l][index].len(), rows, skip)
+                })
+                .collect(),
             acts: (1..plan.layers())
                 .map(|l| Buffer::zeros(rows * plan.rows[l][index].len()))
                 .collect(),

@@ -242,10 +242,12 @@ pub struct FastConfig {
     /// How the two threads wait for each other; the results do not depend
     /// on it.
     pub wait: Wait,
-    /// Whether the first layer's products skip the inputs that are zero
-    /// (half of Fashion-MNIST's pixels). While the weights are finite the
-    /// results do not depend on it: `0 · w` adds nothing to a sum. It is
-    /// here so that the benchmark can measure what it saves.
+    /// Whether the products skip the inputs that are zero: half of
+    /// Fashion-MNIST's pixels in the first layer, and wherever ReLU cut in
+    /// the layers after it (those 64 neurons wide or more). While the
+    /// weights are finite the results do not depend on it: `0 · w` adds
+    /// nothing to a sum. It is here so that the benchmark can measure what
+    /// it saves.
     pub skip_zeros: bool,
 }
 

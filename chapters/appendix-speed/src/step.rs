@@ -351,27 +351,35 @@ unsafe fn first_layer_forward<V: Kernels>(
                 plan.padded_batch,
             ),
         }
-        let p = shared.exchange.partials[0][part.index].ptr();
-        part.nonzeros
-            .mark::<V>(part.x.ptr(), part.x_stride, batch.len());
-        if part.nonzeros.dense {
-            V::forward(
-                part.x.ptr(),
-                part.x_stride,
-                part.weights[0].ptr(),
-                rows.len(),
-                plan.widths[0] / 16,
-                p,
-                plan.padded_batch,
-            );
+        let (x, x_stride) = (part.x.ptr(), part.x_stride);
+        layer_forward::<V>(shared, part, 0, x, x_stride);
+    }
+}
+
+/// The product of layer `l`'s input `a` (rows `a_stride` apart) with this
+/// part's rows of its weights, into this part's partial sums: skipping the
+/// inputs that are zero, unless too few are (see [`kernels::NonZeros`]).
+#[inline(always)]
+unsafe fn layer_forward<V: Kernels>(
+    shared: &Shared,
+    part: &mut Part,
+    l: usize,
+    a: *const f32,
+    a_stride: usize,
+) {
+    let plan = &shared.plan;
+    let (kdim, nv) = (plan.rows[l][part.index].len(), plan.widths[l] / 16);
+    let (w, p) = (
+        part.weights[l].ptr(),
+        shared.exchange.partials[l][part.index].ptr(),
+    );
+    let nonzeros = &mut part.nonzeros[l];
+    unsafe {
+        nonzeros.mark::<V>(a, a_stride, part.batch_len);
+        if nonzeros.dense {
+            V::forward(a, a_stride, w, kdim, nv, p, plan.padded_batch);
         } else {
-            let (x, x_stride, w, nv) = (
-                part.x.ptr(),
-                part.x_stride,
-                part.weights[0].ptr(),
-                plan.widths[0] / 16,
-            );
-            V::forward_sparse(&part.nonzeros, x, x_stride, w, nv, p);
+            V::forward_sparse(nonzeros, a, a_stride, w, nv, p);
         }
     }
 }
@@ -398,15 +406,8 @@ unsafe fn hidden_layer_forward<V: Kernels>(shared: &Shared, part: &mut Part, l: 
             part.batch_len,
             plan.padded_batch,
         );
-        V::forward(
-            part.acts[l - 1].ptr(),
-            cols.len(),
-            part.weights[l].ptr(),
-            cols.len(),
-            plan.widths[l] / 16,
-            shared.exchange.partials[l][part.index].ptr(),
-            plan.padded_batch,
-        );
+        let a = part.acts[l - 1].ptr();
+        layer_forward::<V>(shared, part, l, a, cols.len());
     }
 }
 
@@ -512,17 +513,10 @@ unsafe fn backward<V: Kernels>(
             true => part.velocity[l].ptr(),
             false => std::ptr::null_mut(),
         };
-        if l == 0 && !part.nonzeros.dense {
-            part.finite &= V::update_sparse(
-                &part.nonzeros,
-                part.x.ptr(),
-                part.x_stride,
-                grad,
-                part.weights[0].ptr(),
-                velocity,
-                nv,
-                rate,
-            );
+        let nonzeros = &part.nonzeros[l];
+        if !nonzeros.dense {
+            let w = part.weights[l].ptr();
+            part.finite &= V::update_sparse(nonzeros, input, stride, grad, w, velocity, nv, rate);
             return;
         }
         part.finite &= V::update(
