@@ -577,8 +577,36 @@ impl FastMlp {
         order: &[usize],
         rates: &[f32],
     ) -> Result<TrainStats, NetError> {
+        self.steps(inputs, targets, order, Some(rates))
+    }
+
+    /// The loss and metrics of the model as it is on the samples `order`,
+    /// in batches of `config.batch_size`, changing no weight: the forward
+    /// half of a step, on the trainer's threads. This is how chapter 9's
+    /// `fit` measures the validation data on the fast engine.
+    /// `weights_finite` in the result says whether the loss is finite.
+    pub fn evaluate(
+        &mut self,
+        inputs: Inputs<'_>,
+        targets: Targets<'_>,
+        order: &[usize],
+    ) -> Result<TrainStats, NetError> {
+        self.steps(inputs, targets, order, None)
+    }
+
+    /// [`train`](Self::train) with `rates`, or [`evaluate`](Self::evaluate)
+    /// without.
+    fn steps(
+        &mut self,
+        inputs: Inputs<'_>,
+        targets: Targets<'_>,
+        order: &[usize],
+        rates: Option<&[f32]>,
+    ) -> Result<TrainStats, NetError> {
         self.check_sound()?;
         let batches = order.len().div_ceil(self.config.batch_size);
+        let learn = rates.is_some();
+        let rates = rates.unwrap_or(&[1.0]);
         if rates.len() != 1 && rates.len() != batches {
             return Err(NetError::InvalidArgument(format!(
                 "{} learning rates for {batches} batches: give one, or one per batch",
@@ -624,13 +652,16 @@ impl FastMlp {
             order_len: order.len(),
             rates: rates.as_ptr(),
             rates_len: rates.len(),
+            learn,
         });
-        Ok(TrainStats::from_score(
-            score,
-            order.len(),
-            self.model.output,
-            finite,
-        ))
+        let stats = TrainStats::from_score(score, order.len(), self.model.output, finite);
+        Ok(match learn {
+            true => stats,
+            false => TrainStats {
+                weights_finite: stats.loss.is_finite(),
+                ..stats
+            },
+        })
     }
 
     /// One step of SGD on a batch of samples already scaled to `f32`, one
@@ -743,7 +774,10 @@ impl FastMlp {
                         &[labels.len()],
                     ));
                 }
-                if let Some(&bad) = labels.iter().find(|&&y| usize::from(y) >= outputs) {
+                // Only the labels of the samples trained on: a batch of a
+                // large data set is checked in time of its own size.
+                let used = order.iter().filter_map(|&i| labels.get(i));
+                if let Some(&bad) = used.into_iter().find(|&&y| usize::from(y) >= outputs) {
                     return Err(NetError::InvalidArgument(format!(
                         "label {bad} is out of range for {outputs} classes"
                     )));

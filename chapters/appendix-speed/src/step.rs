@@ -52,6 +52,9 @@ pub(crate) struct Task {
     pub(crate) order_len: usize,
     pub(crate) rates: *const f32,
     pub(crate) rates_len: usize,
+    /// Whether to take the steps; `false` only measures the loss and
+    /// metrics (the forward phases and the loss, no update).
+    pub(crate) learn: bool,
 }
 
 // SAFETY: a task is a description of borrowed data that the poster keeps
@@ -212,6 +215,20 @@ unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
                 unsafe { hidden_layer_forward::<V>(shared, part, l) };
             }
             clock.phase_done(l, &shared.barrier);
+        }
+        if !task.learn {
+            for part in each() {
+                unsafe { output_score::<V>(shared, part) };
+            }
+            // Every part has read the last layer's partial sums before the
+            // next batch writes them: with hidden layers, the next batch
+            // writes them after its first barrier, which every part reaches
+            // only after this; without, in its first phase, so wait here.
+            match layers {
+                1 => clock.phase_done(layers, &shared.barrier),
+                _ => clock.lap(layers, 0),
+            }
+            continue;
         }
         for part in each() {
             unsafe { output_layer::<V>(shared, part, rate) };
@@ -411,14 +428,12 @@ unsafe fn hidden_layer_forward<V: Kernels>(shared: &Shared, part: &mut Part, l: 
     }
 }
 
-/// The output phase: outputs, loss and output gradient (every part
-/// computes them, identically), then the backward pass through this part's
-/// rows of the output layer, and the output bias.
+/// The outputs, loss and output gradient of the batch (every part computes
+/// them, identically), added to this part's score.
 #[inline(always)]
-unsafe fn output_layer<V: Kernels>(shared: &Shared, part: &mut Part, rate: Rate) {
+unsafe fn output_score<V: Kernels>(shared: &Shared, part: &mut Part) {
     let plan = &shared.plan;
     let last = plan.layers() - 1;
-    let width = plan.widths[last];
     let partials: [*const f32; PARTS] =
         std::array::from_fn(|t| shared.exchange.partials[last][t].ptr().cast_const());
     unsafe {
@@ -430,7 +445,7 @@ unsafe fn output_layer<V: Kernels>(shared: &Shared, part: &mut Part, rate: Rate)
             plan.output,
             &partials,
             part.output_bias.ptr(),
-            width,
+            plan.widths[last],
             plan.classes(),
             targets,
             part.batch_len,
@@ -441,6 +456,19 @@ unsafe fn output_layer<V: Kernels>(shared: &Shared, part: &mut Part, rate: Rate)
         part.score.loss_sum += score.loss_sum;
         part.score.correct += score.correct;
         part.score.abs_error_sum += score.abs_error_sum;
+    }
+}
+
+/// The output phase: outputs, loss and output gradient (every part
+/// computes them, identically), then the backward pass through this part's
+/// rows of the output layer, and the output bias.
+#[inline(always)]
+unsafe fn output_layer<V: Kernels>(shared: &Shared, part: &mut Part, rate: Rate) {
+    let plan = &shared.plan;
+    let last = plan.layers() - 1;
+    let width = plan.widths[last];
+    unsafe {
+        output_score::<V>(shared, part);
         let grad = part.output_grad.ptr();
         backward::<V>(shared, part, last, grad, rate);
         let velocity = match plan.has_momentum() {

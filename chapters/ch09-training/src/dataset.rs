@@ -63,6 +63,14 @@ pub trait Dataset {
         x: &mut Array2<f32>,
         targets: &mut BatchTargets,
     ) -> Result<(), TrainError>;
+
+    /// The samples as bytes, each standing for `byte / 255` as chapter 7
+    /// scales a pixel, and a class label per sample, when the data set holds
+    /// them so: an engine may then read each batch straight from them
+    /// instead of asking `gather` for a copy. `None` otherwise.
+    fn bytes(&self) -> Option<(ArrayView2<'_, u8>, &[u8])> {
+        None
+    }
 }
 
 impl Dataset for Split {
@@ -92,6 +100,10 @@ impl Dataset for Split {
         let labels = targets.labels_mut();
         labels.extend(indices.iter().map(|&i| self.labels[i]));
         Ok(())
+    }
+
+    fn bytes(&self) -> Option<(ArrayView2<'_, u8>, &[u8])> {
+        Some((self.try_flat().ok()?, self.labels.as_slice()?))
     }
 }
 // ANCHOR_END: dataset

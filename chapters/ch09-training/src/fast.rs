@@ -17,15 +17,16 @@
 
 use std::time::Instant;
 
-use appendix_speed::{FastConfig, FastMlp, Hidden, Isa, Output};
+use appendix_speed::{FastConfig, FastMlp, Hidden, Inputs, Isa, Output, Targets as FastTargets};
 use ch04_backprop::{Activation, NetError};
 use ch08_sequential::{
     BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential, TargetKind, Targets,
 };
-use ndarray::{ArrayD, ArrayView2};
+use ndarray::ArrayD;
 
+use crate::dataset::{Batch, Dataset};
 use crate::error::TrainError;
-use crate::fit::BatchTrainer;
+use crate::fit::{BatchTrainer, EVAL_CHUNK, Evaluation};
 use crate::model::{BatchReport, Model};
 
 /// Whether `model` belongs to the fast engine's family: dense layers with
@@ -314,9 +315,10 @@ impl FastEngine {
     }
 
     /// Writes the trainer's weights back into the model, and its velocities
-    /// into the optimizer.
+    /// into the optimizer. The trainer stays, to measure the validation data
+    /// with the same weights.
     fn write_back(&mut self, model: &mut Sequential) -> Result<(), NetError> {
-        let Some(trainer) = self.trainer.take() else {
+        let Some(trainer) = self.trainer.as_ref() else {
             return Ok(());
         };
         let layers = model.layers_mut();
@@ -361,27 +363,46 @@ impl BatchTrainer for FastEngine {
     fn train_batch(
         &mut self,
         model: &mut dyn Model,
-        x: ArrayView2<f32>,
-        targets: Targets<'_>,
+        data: &dyn Dataset,
+        indices: &[usize],
+        batch: &mut Batch,
     ) -> Result<BatchReport, TrainError> {
         let model = sequential(model)?;
-        let targets = match targets {
-            Targets::Labels(labels) => appendix_speed::Targets::Labels(labels),
-            Targets::Values(values) => appendix_speed::Targets::Values(values),
-        };
         // The rate in force now: a callback may have changed it.
         let learning_rate = model.checked_compiled()?.optimizer.learning_rate();
         let threads = self.threads.count();
-        let fits =
-            |t: &FastMlp| x.nrows() <= t.config().batch_size && t.config().threads == threads;
+        let rows = indices.len();
+        let fits = |t: &FastMlp| rows <= t.config().batch_size && t.config().threads == threads;
         if !self.trainer.as_ref().is_some_and(fits) {
             self.write_back(model)?;
-            self.trainer = Some(self.start(model, x.nrows().max(1))?);
+            self.trainer = Some(self.start(model, rows.max(1))?);
         }
         let Some(trainer) = self.trainer.as_mut() else {
             return Err(NetError::InvalidArgument("the fast trainer did not start".into()).into());
         };
-        match trainer.train_batch_on(x, targets, learning_rate) {
+        // Images stored as bytes, with class labels, go to the trainer as
+        // they are: each of its threads gathers and scales its own share of
+        // the batch. Anything else is gathered into `batch` first.
+        let trained = match data.bytes() {
+            Some((bytes, labels)) if self.shape.output.takes_labels() => {
+                let (inputs, targets) = (Inputs::Bytes(bytes), FastTargets::Labels(labels));
+                trainer.train(inputs, targets, indices, &[learning_rate])
+            }
+            _ => match batch.fill(data, indices) {
+                Ok(()) => {
+                    let targets = match batch.targets.view() {
+                        Targets::Labels(labels) => FastTargets::Labels(labels),
+                        Targets::Values(values) => FastTargets::Values(values),
+                    };
+                    trainer.train_batch_on(batch.x.view(), targets, learning_rate)
+                }
+                Err(e) => {
+                    self.write_back(model)?;
+                    return Err(e);
+                }
+            },
+        };
+        match trained {
             Ok(stats) => {
                 self.weights_finite = stats.weights_finite;
                 self.threads.after_batch(stats.samples);
@@ -407,6 +428,53 @@ impl BatchTrainer for FastEngine {
 
     fn finish(&mut self, model: &mut dyn Model) -> Result<(), TrainError> {
         Ok(self.write_back(sequential(model)?)?)
+    }
+
+    /// The validation data through the trainer's forward pass, on its
+    /// threads, chunk by chunk, with the weights `finish` wrote back.
+    fn evaluate(
+        &mut self,
+        model: &dyn Model,
+        data: &dyn Dataset,
+    ) -> Option<Result<Evaluation, TrainError>> {
+        if data.is_empty() {
+            return None;
+        }
+        let trainer = self.trainer.as_mut()?;
+        let labels = self.shape.output.takes_labels();
+        let metric = self.metric;
+        let mut measure = || -> Result<Evaluation, TrainError> {
+            model.check_inputs(data, "evaluation")?;
+            model.check_targets(data, "evaluation")?;
+            let mut batch = Batch::new(data.sample_width());
+            let mut indices = Vec::with_capacity(EVAL_CHUNK);
+            let order: Vec<usize> = (0..EVAL_CHUNK).collect();
+            let (mut loss, mut correct, mut abs_error) = (0.0f64, 0.0f64, 0.0f64);
+            for start in (0..data.len()).step_by(EVAL_CHUNK) {
+                indices.clear();
+                indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
+                batch.fill(data, &indices)?;
+                let targets = match batch.targets.view() {
+                    Targets::Labels(labels) => FastTargets::Labels(labels),
+                    Targets::Values(values) => FastTargets::Values(values),
+                };
+                let inputs = Inputs::Floats(batch.x.view());
+                let stats = trainer.evaluate(inputs, targets, &order[..indices.len()])?;
+                let n = stats.samples as f64;
+                loss += f64::from(stats.loss) * n;
+                correct += f64::from(stats.accuracy) * n;
+                abs_error += f64::from(stats.mae) * n;
+            }
+            let n = data.len() as f64;
+            Ok(Evaluation {
+                loss: (loss / n) as f32,
+                accuracy: (metric && labels).then_some((correct / n) as f32),
+                mae: (metric && !labels).then_some((abs_error / n) as f32),
+                samples: data.len(),
+                outputs: Vec::new(),
+            })
+        };
+        Some(measure())
     }
 }
 
@@ -594,7 +662,16 @@ mod tests {
             let mut fast = model(n_in, &hidden, outputs, classify, momentum, seed);
             let mut clear = model(n_in, &hidden, outputs, classify, momentum, seed);
             prop_assert!(supports(&fast));
-            let options = || FitOptions::new().epochs(3).batch_size(batch).seed(seed).verbose(false);
+            // The same samples as validation data: each engine measures
+            // them its own way (the fast one through its forward pass).
+            let options = || {
+                FitOptions::new()
+                    .epochs(3)
+                    .batch_size(batch)
+                    .seed(seed)
+                    .verbose(false)
+                    .validation_data(&data)
+            };
             let f = fast.fit(&data, options().engine(Engine::Fast)).unwrap();
             let c = clear.fit(&data, options().engine(Engine::Clear)).unwrap();
             prop_assert!(f.epochs.iter().all(|e| e.engine == Engine::Fast));
@@ -624,6 +701,18 @@ mod tests {
                 if let (Some(a), Some(b)) = (f.accuracy, c.accuracy) {
                     // A sample on the edge between two classes may tip.
                     prop_assert!((a - b).abs() <= 1.0 / n as f32 + 1e-6, "accuracy {} vs {}", a, b);
+                }
+                let (Some(fv), Some(cv)) = (f.val_loss, c.val_loss) else {
+                    return Err(TestCaseError::fail("no validation loss"));
+                };
+                prop_assert!(close(fv, cv), "epoch {}: val_loss {} vs {}", f.epoch, fv, cv);
+                prop_assert_eq!(f.val_accuracy.is_some(), classify);
+                prop_assert_eq!(f.val_mae.is_some(), !classify);
+                if let (Some(a), Some(b)) = (f.val_mae, c.val_mae) {
+                    prop_assert!(close(a, b), "val_mae {} vs {}", a, b);
+                }
+                if let (Some(a), Some(b)) = (f.val_accuracy, c.val_accuracy) {
+                    prop_assert!((a - b).abs() <= 1.0 / n as f32 + 1e-6, "val_accuracy {} vs {}", a, b);
                 }
             }
             let diff = largest_difference(&fast, &clear);
@@ -724,6 +813,49 @@ mod tests {
         fn on_batch_end(&mut self, _epoch: usize, _step: usize, loss: f32) -> crate::Control {
             self.0.push(loss);
             crate::Control::Continue
+        }
+    }
+
+    #[test]
+    fn images_as_bytes_train_to_the_bits_of_the_same_images_as_floats() {
+        // A `Split` hands the fast engine its bytes, which the engine scales
+        // itself; `InMemory` hands it floats that chapter 7 scaled. Both
+        // divide by 255 exactly, so the weights must agree bit for bit.
+        if !machine_can_run() {
+            eprintln!("skipped: this processor cannot run the fast engine");
+            return;
+        }
+        let mut rng = seeded_rng(3);
+        let images =
+            ndarray::Array3::from_shape_simple_fn((90, 6, 7), || match rng.random_bool(0.5) {
+                true => 0u8,
+                false => rng.random(),
+            });
+        let labels = ndarray::Array1::from_shape_simple_fn(90, || rng.random_range(0..4u8));
+        let split = ch07_fashion_mnist::Split::new(images, labels.clone()).unwrap();
+        assert!(split.bytes().is_some());
+        let scaled = split.scaled();
+        let floats = InMemory::new(scaled.view(), labels.as_slice().unwrap()).unwrap();
+        assert!(floats.bytes().is_none());
+        let hidden = [(20, Activation::Relu)];
+        let train = |data: &dyn Dataset| {
+            let mut m = model(42, &hidden, 4, true, 0.9, 7);
+            let options = FitOptions::new()
+                .epochs(2)
+                .batch_size(16)
+                .seed(5)
+                .verbose(false)
+                .engine(Engine::Fast)
+                .validation_data(data);
+            let history = m.fit(data, options).unwrap();
+            (m, history)
+        };
+        let (from_bytes, h1) = train(&split);
+        let (from_floats, h2) = train(&floats);
+        assert_eq!(largest_difference(&from_bytes, &from_floats), 0.0);
+        for (a, b) in h1.epochs.iter().zip(&h2.epochs) {
+            assert_eq!(a.loss.to_bits(), b.loss.to_bits());
+            assert_eq!(a.val_loss.map(f32::to_bits), b.val_loss.map(f32::to_bits));
         }
     }
 }

@@ -12,8 +12,8 @@
 use std::time::Instant;
 
 use ch00_toolbox::seeded_rng;
-use ch08_sequential::{Sequential, TargetKind, Targets};
-use ndarray::{Array2, ArrayView2, Axis, Slice};
+use ch08_sequential::{Sequential, TargetKind};
+use ndarray::{Array2, Axis, Slice};
 use rand::seq::SliceRandom;
 
 use crate::callbacks::{Callback, Control};
@@ -211,12 +211,15 @@ impl<M: Model> Training for M {
 /// leave the model's weights up to date, since an engine may keep its own
 /// copy of them while it runs.
 pub(crate) trait BatchTrainer {
-    /// One optimizer step on a batch; the loss and metrics before the step.
+    /// One optimizer step on the samples `indices` of `data`; the loss and
+    /// metrics before the step. `batch` is a buffer to gather them into,
+    /// reused from batch to batch.
     fn train_batch(
         &mut self,
         model: &mut dyn Model,
-        x: ArrayView2<f32>,
-        targets: Targets<'_>,
+        data: &dyn Dataset,
+        indices: &[usize],
+        batch: &mut Batch,
     ) -> Result<BatchReport, TrainError>;
 
     /// The end of the epoch: write back anything the model does not hold yet.
@@ -230,6 +233,17 @@ pub(crate) trait BatchTrainer {
     fn weights_finite(&self) -> Option<bool> {
         None
     }
+
+    /// The loss and metrics on `data` after `finish`, where the engine
+    /// measures them its own way (the fast engine, on its two threads);
+    /// `None` leaves it to [`Training::evaluate`].
+    fn evaluate(
+        &mut self,
+        _model: &dyn Model,
+        _data: &dyn Dataset,
+    ) -> Option<Result<Evaluation, TrainError>> {
+        None
+    }
 }
 
 /// The engine this chapter explains: the model's own step (for
@@ -241,10 +255,12 @@ impl BatchTrainer for ClearEngine {
     fn train_batch(
         &mut self,
         model: &mut dyn Model,
-        x: ArrayView2<f32>,
-        targets: Targets<'_>,
+        data: &dyn Dataset,
+        indices: &[usize],
+        batch: &mut Batch,
     ) -> Result<BatchReport, TrainError> {
-        Ok(model.train_batch(x, targets)?)
+        batch.fill(data, indices)?; // gather and scale into the reused buffer
+        Ok(model.train_batch(batch.x.view(), batch.targets.view())?)
     }
 }
 
@@ -376,7 +392,12 @@ fn fit(
         let start = Instant::now();
         order.shuffle(&mut rng); // a new order every epoch
         let progress = EpochProgress::start(epoch, options.epochs, steps, options.verbose);
-        let (engine, running, mut stop) = train_epoch(
+        let EpochRun {
+            engine,
+            mut trainer,
+            running,
+            mut stop,
+        } = train_epoch(
             model,
             train,
             &order,
@@ -385,7 +406,8 @@ fn fit(
             &progress,
             &mut options,
         )?;
-        let mut record = epoch_record(model, epoch, &running, options.validation, start)?;
+        let valid = options.validation;
+        let mut record = epoch_record(model, epoch, &running, valid, &mut *trainer, start)?;
         record.engine = engine;
         progress.finish(&record);
         for callback in options.callbacks.iter_mut() {
@@ -482,9 +504,19 @@ fn check_fit(
 }
 
 // ANCHOR: train_epoch
-/// One pass over the samples in `order`, batch by batch. Returns the engine
-/// that trained it, the running means of the epoch and the reason to stop,
-/// if a callback gave one.
+/// What an epoch of training leaves for `fit` to record.
+struct EpochRun {
+    /// The engine that trained it.
+    engine: Engine,
+    /// That engine itself, to measure the validation data.
+    trainer: Box<dyn BatchTrainer>,
+    /// The running means of the epoch.
+    running: Running,
+    /// Why a callback asked to stop, if one did.
+    stop: Option<String>,
+}
+
+/// One pass over the samples in `order`, batch by batch.
 fn train_epoch(
     model: &mut dyn Model,
     train: &dyn Dataset,
@@ -493,13 +525,12 @@ fn train_epoch(
     epoch: usize,
     progress: &EpochProgress,
     options: &mut FitOptions<'_>,
-) -> Result<(Engine, Running, Option<String>), TrainError> {
+) -> Result<EpochRun, TrainError> {
     model.check_compiled()?; // a callback may have changed the optimizer
     let (which, mut engine) = trainer_for(options.engine, model, train.target_kind())?;
     let mut running = Running::default();
     let mut stop = None;
     for (step, indices) in order.chunks(options.batch_size).enumerate() {
-        batch.fill(train, indices)?; // gather and scale into the reused buffer
         // A rate set here is checked by `set_learning_rate`, and again by
         // each engine as it takes the step.
         if let Some(optimizer) = model.optimizer_mut() {
@@ -512,7 +543,7 @@ fn train_epoch(
         if stop.is_some() {
             break;
         }
-        let report = engine.train_batch(model, batch.x.view(), batch.targets.view())?;
+        let report = engine.train_batch(model, train, indices, batch)?;
         running.add(&report);
         progress.update(step + 1, running.loss(), running.accuracy());
         let finite = engine.weights_finite();
@@ -532,7 +563,12 @@ fn train_epoch(
         }
     }
     engine.finish(model)?;
-    Ok((which, running, stop))
+    Ok(EpochRun {
+        engine: which,
+        trainer: engine,
+        running,
+        stop,
+    })
 }
 // ANCHOR_END: train_epoch
 
@@ -543,9 +579,15 @@ fn epoch_record(
     epoch: usize,
     running: &Running,
     valid: Option<&dyn Dataset>,
+    engine: &mut dyn BatchTrainer,
     start: Instant,
 ) -> Result<EpochRecord, TrainError> {
-    let val = valid.map(|v| evaluate(model, v)).transpose()?;
+    let measure = |v| {
+        engine
+            .evaluate(model, v)
+            .unwrap_or_else(|| evaluate(model, v))
+    };
+    let val = valid.map(measure).transpose()?;
     let val = val.as_ref();
     let outputs = running
         .outputs(&model.output_names())

@@ -479,3 +479,77 @@ fn targets_rates_and_models_that_do_not_fit_are_errors() {
         );
     }
 }
+
+#[test]
+fn evaluating_changes_no_weight_and_gives_the_loss_before_a_step() {
+    let cases = [
+        (vec![12, 9, 3], Model::relu_softmax(1)),
+        (
+            vec![5, 7, 6, 2],
+            Model {
+                hidden: vec![Hidden::Tanh, Hidden::Relu],
+                output: Output::LinearMse,
+                momentum: 0.9,
+            },
+        ),
+        (
+            vec![4, 3],
+            Model {
+                hidden: vec![],
+                output: Output::SigmoidBinaryCrossEntropy,
+                momentum: 0.0,
+            },
+        ),
+    ];
+    let n = 20;
+    let order: Vec<usize> = (0..n).rev().collect();
+    for (seed, (sizes, model)) in cases.into_iter().enumerate() {
+        let (params, x, data) = problem(&sizes, model.output, n, 0.5, seed as u64);
+        let mut first = None;
+        for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
+            // The loss before one step on all the samples at once.
+            let mut whole = FastMlp::new(&model, &views(&params), config(n, 1, isa)).unwrap();
+            let before_step = whole
+                .train(Inputs::Floats(x.view()), targets(&data), &order, &[0.1])
+                .unwrap();
+            for threads in 1..=PARTS {
+                let mut net =
+                    FastMlp::new(&model, &views(&params), config(6, threads, isa)).unwrap();
+                let stats = net
+                    .evaluate(Inputs::Floats(x.view()), targets(&data), &order)
+                    .unwrap();
+                assert!(
+                    bits(&net.parameters()) == bits(&params),
+                    "{sizes:?}: a weight changed"
+                );
+                let close = |a: f32, b: f32| {
+                    (a - b).abs() <= 1e-5 * a.abs().max(1.0) || a.is_nan() && b.is_nan()
+                };
+                assert!(
+                    close(stats.loss, before_step.loss),
+                    "{sizes:?}: {} vs {}",
+                    stats.loss,
+                    before_step.loss
+                );
+                assert!(
+                    close(stats.accuracy, before_step.accuracy),
+                    "{sizes:?}: accuracy"
+                );
+                assert!(close(stats.mae, before_step.mae), "{sizes:?}: mae");
+                assert_eq!(stats.samples, n);
+                assert!(stats.weights_finite);
+                let got = (
+                    stats.loss.to_bits(),
+                    stats.accuracy.to_bits(),
+                    stats.mae.to_bits(),
+                );
+                assert_eq!(
+                    *first.get_or_insert(got),
+                    got,
+                    "{sizes:?}: {} with {threads} threads",
+                    isa.name()
+                );
+            }
+        }
+    }
+}
