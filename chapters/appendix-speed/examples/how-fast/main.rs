@@ -32,6 +32,7 @@ const EXCERPTS: &[(&str, &[&str])] = &[
     (
         "ch09-full-run",
         &[
+            "ch09-full-run-fast-2026-11-29d",
             "ch09-full-run-fast-2026-11-29c",
             "ch09-full-run-fast-2026-11-29b",
             "ch09-full-run-clear-2026-11-29b",
@@ -121,18 +122,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = Output::new(&dir, "numpy-ratios", COMMAND, Compared::Exactly);
     writeln!(
         out,
-        "| run (UTC) | load before | 784-300-100-10 ReLU | 784-100-10 tanh, momentum | 8-30-1 linear, MSE |"
+        "| run (UTC) | load before | 784-300-100-10 ReLU | 784-100-10 tanh, momentum | 8-30-1 linear, MSE | 8-30-1 through `fit` |"
     )?;
-    writeln!(out, "| --- | ---: | ---: | ---: | ---: |")?;
+    writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: |")?;
+    let columns = NUMPY_RUNS
+        .iter()
+        .map(|r| r.results.len())
+        .max()
+        .unwrap_or(0);
     for run in NUMPY_RUNS {
         let load = run.load.0.split(' ').next().unwrap_or("");
         write!(out, "| {} | {load} |", run.date.replace('T', " "))?;
         for v in run.results {
             write!(out, " {:.2} |", v.ratio())?;
         }
+        for _ in run.results.len()..columns {
+            write!(out, " — |")?;
+        }
         writeln!(out)?;
     }
-    if let Some(run) = NUMPY_RUNS.first() {
+    if let Some(run) = NUMPY_RUNS.iter().max_by_key(|r| r.results.len()) {
         write!(out, "| target | |")?;
         for v in run.results {
             write!(out, " {} |", v.target)?;

@@ -28,47 +28,75 @@ pub struct Step {
     pub seconds: f64,
     /// The commit the code was at (its first seven hex digits).
     pub commit: &'static str,
+    /// Whether the step times the code of the step before it again, at
+    /// another time, rather than a change to it.
+    pub retimed: bool,
 }
 
 // ANCHOR: steps
 /// The steps, in the order they were taken. Commit `3aa22e8` is the code
-/// before the last kernel change; `92e9e59` has every change.
+/// before the last kernel change; `92e9e59` has every change up to the
+/// spinning threads. The last two steps were timed later, when the
+/// same virtual machine ran slower (its measured peak was 224 to 233 GFLOP/s
+/// instead of 335 to 355): the one before them again (with `--dense`, which
+/// turns the skipping of zeros off), then the skipping, in interleaved runs
+/// at commit `456a11f`.
 pub const STEPS: &[Step] = &[
     Step {
         label: "clear engine: fit, layer by layer (1 thread)",
         command: "--engine clear",
         seconds: 1.78,
         commit: "92e9e59",
+        retimed: false,
     },
     Step {
         label: "one fused step, AVX2 kernels (1 thread)",
         command: "--threads 1 --isa avx2",
         seconds: 0.920,
         commit: "92e9e59",
+        retimed: false,
     },
     Step {
         label: "AVX-512 kernels (1 thread)",
         command: "--threads 1",
         seconds: 0.477,
         commit: "3aa22e8",
+        retimed: false,
     },
     Step {
         label: "16 dot products summed at once, no division (1 thread)",
         command: "--threads 1",
         seconds: 0.431,
         commit: "92e9e59",
+        retimed: false,
     },
     Step {
         label: "2 threads that sleep while they wait",
         command: "--sleep",
         seconds: 0.313,
         commit: "92e9e59",
+        retimed: false,
     },
     Step {
         label: "2 threads that spin while they wait",
         command: "",
         seconds: 0.241,
         commit: "92e9e59",
+        retimed: false,
+    },
+    Step {
+        label: "all of the above, timed again when the machine was slower",
+        command: "--dense",
+        seconds: 0.332,
+        commit: "456a11f",
+        retimed: true,
+    },
+    Step {
+        label: "skipping the inputs that are 0 (same day)",
+        command: "",
+        seconds: 0.257,
+        commit: "456a11f",
+        retimed: false,
     },
 ];
 // ANCHOR_END: steps
@@ -170,7 +198,10 @@ pub struct NumpyRun {
 /// minutes later and one after that, on a machine that other programs kept busy (see the
 /// load): the two threads of the engine then often wait for each other far
 /// longer than their work takes. The benchmark printed four decimals in the
-/// first three runs, five in the others.
+/// first three runs, five in the others. The last three ran in a row on the
+/// same machine with nothing else running (the load is the benchmark's own
+/// two threads), after the first layer learned to skip the inputs that are
+/// 0, and also time the housing model through chapter 9's `fit`.
 pub const NUMPY_RUNS: &[NumpyRun] = &[
     NumpyRun {
         command: "cargo bench -p ch09-training --bench fast_epoch",
@@ -356,6 +387,105 @@ pub const NUMPY_RUNS: &[NumpyRun] = &[
             Versus {
                 model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
                 engine: 0.00253,
+                numpy: 0.01650,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, nothing else running",
+        date: "2026-11-29T19:59:09Z",
+        commit: "456a11f",
+        load: ("1.69 1.27 1.21", "1.58 1.26 1.21"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 0.26027,
+                numpy: 0.99380,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.12072,
+                numpy: 0.38530,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.00199,
+                numpy: 0.01640,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples), through fit",
+                engine: 0.00217,
+                numpy: 0.01640,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, nothing else running",
+        date: "2026-11-29T19:59:25Z",
+        commit: "456a11f",
+        load: ("1.62 1.27 1.21", "1.60 1.28 1.22"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 0.25944,
+                numpy: 0.99130,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.11966,
+                numpy: 0.37980,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.00183,
+                numpy: 0.01620,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples), through fit",
+                engine: 0.00218,
+                numpy: 0.01620,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, nothing else running",
+        date: "2026-11-29T19:59:41Z",
+        commit: "456a11f",
+        load: ("1.63 1.29 1.22", "1.62 1.30 1.22"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 0.25861,
+                numpy: 0.97580,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.12095,
+                numpy: 0.38300,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.00277,
+                numpy: 0.01650,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples), through fit",
+                engine: 0.00222,
                 numpy: 0.01650,
                 target: 3.0,
             },
@@ -705,6 +835,47 @@ pub const TIMINGS: &[Timing] = &[
         printed: "",
     },
     Timing {
+        name: "ch09-full-run-fast-2026-11-29d",
+        what: "chapter 9: the whole 30-epoch run (load, fit with validation and the progress line, evaluate), fast engine, the first layer skipping the zero pixels and the validation data measured by the engine, 3 runs interleaved with benchmark runs on an otherwise idle machine",
+        command: "cargo build --release -p ch09-training; FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch09-training --no-figures",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T19:58Z",
+        commit: "456a11f",
+        load: "load average (1, 5, 15 min) run 1: 1.28, 1.13, 1.17 before, 1.39, 1.16, 1.18 after; run 2: 1.49, 1.19, 1.18 before, 1.53, 1.20, 1.19 after; run 3: 1.60, 1.23, 1.20 before, 1.66, 1.26, 1.21 after; nothing else ran",
+        quantities: &[
+            epochs(
+                "run 1: seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    0.5, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3,
+                    0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3,
+                ],
+            ),
+            epochs(
+                "run 2: seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    0.5, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3,
+                    0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3,
+                ],
+            ),
+            epochs(
+                "run 3: seconds per epoch as the progress line printed it, validation included",
+                "s",
+                1,
+                &[
+                    0.5, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3,
+                    0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3,
+                ],
+            ),
+            runs("wall time of the process", "s", 2, &[8.96, 9.01, 9.01]),
+            runs("peak resident memory", "MiB", 1, &[81.7, 81.5, 81.6]),
+        ],
+        printed: "",
+    },
+    Timing {
         name: "ch09-full-run-fast-2026-11-29c",
         what: "chapter 9: the whole 30-epoch run (load, fit with validation and the progress line, evaluate), fast engine, 3 runs in a row on an otherwise idle machine",
         command: "cargo build --release -p ch09-training; FASHION_MNIST_DIR=… /usr/bin/time -v target/release/ch09-training --no-figures",
@@ -870,7 +1041,87 @@ pub const TIMINGS: &[Timing] = &[
     },
     Timing {
         name: "appendix-benchmark",
-        what: "appendix: the benchmark's run shown on the page (FastMlp::train_epoch, AVX-512 kernels, 2 threads, 7 epochs after a warm-up)",
+        what: "appendix: the benchmark's run shown on the page (FastMlp::train_epoch, AVX-512 kernels, 2 threads, 7 epochs after a warm-up), the first layer skipping the zero pixels",
+        command: "FASHION_MNIST_DIR=… cargo bench -p ch09-training --bench fast_epoch -- --no-numpy",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T19:58Z",
+        commit: "456a11f",
+        load: "1.15 1.10 1.16 before, 1.22 1.12 1.16 after; nothing else ran",
+        quantities: &[
+            summary(
+                "seconds per epoch",
+                "s",
+                3,
+                Some(0.257),
+                (0.255, Some(0.260)),
+                Some(7),
+            ),
+            one("dense products' arithmetic per second", "GFLOP/s", 1, 241.4),
+            one(
+                "arithmetic done per second, zero pixels skipped",
+                "GFLOP/s",
+                1,
+                140.3,
+            ),
+            one(
+                "peak of 2 threads with AVX-512 FMA, measured by the same run",
+                "GFLOP/s",
+                1,
+                224.2,
+            ),
+            one("peak resident memory (VmHWM)", "MiB", 0, 81.0),
+        ],
+        printed: BENCHMARK_PRINTED,
+    },
+    Timing {
+        name: "appendix-skip-zeros",
+        what: "appendix: skipping the inputs that are 0, against not skipping them (--dense), and chapter 9's fit on the fast engine (--engine fast, progress line off), 7 epochs after a warm-up each, the three interleaved, three rounds",
+        command: "FASHION_MNIST_DIR=… cargo bench -p ch09-training --bench fast_epoch -- --no-numpy [--dense | --engine fast]",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T19:58Z",
+        commit: "456a11f",
+        load: "1.15 1.10 1.16 before the first run, 1.60 1.23 1.20 before the last; nothing else ran (the load is the runs' own two threads)",
+        quantities: &[
+            runs(
+                "skipping: median seconds per epoch",
+                "s",
+                3,
+                &[0.257, 0.261, 0.263],
+            ),
+            runs(
+                "not skipping (--dense): median seconds per epoch",
+                "s",
+                3,
+                &[0.334, 0.332, 0.333],
+            ),
+            runs(
+                "fit, skipping: median seconds per epoch",
+                "s",
+                3,
+                &[0.271, 0.268, 0.277],
+            ),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-peak-2026-11-29b",
+        what: "appendix: the machine's peak when it ran slower, 2 threads, independent fused multiply-add chains on sixteen lanes (appendix_speed::peak), as four benchmark runs printed it",
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T19:58Z",
+        commit: "456a11f",
+        load: "1.15 1.10 1.16 to 1.63 1.29 1.22; nothing else ran",
+        quantities: &[runs(
+            "two cores, AVX-512",
+            "GFLOP/s",
+            1,
+            &[224.2, 232.9, 227.8, 232.5],
+        )],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-benchmark-2026-11-29a",
+        what: "appendix: the benchmark's run shown on the page until the zeros were skipped (FastMlp::train_epoch, AVX-512 kernels, 2 threads, 7 epochs after a warm-up)",
         command: "FASHION_MNIST_DIR=… cargo bench -p ch09-training --bench fast_epoch",
         machine: BOOK_MACHINE,
         date: "2026-11-29",
@@ -894,7 +1145,7 @@ pub const TIMINGS: &[Timing] = &[
             ),
             one("peak resident memory (VmHWM)", "MiB", 0, 81.0),
         ],
-        printed: BENCHMARK_PRINTED,
+        printed: "",
     },
     Timing {
         name: "appendix-peak",
@@ -919,6 +1170,22 @@ pub const TIMINGS: &[Timing] = &[
     },
     Timing {
         name: "appendix-fit-fast",
+        what: "appendix: chapter 9's fit on the fast engine, progress line off, 7 epochs after a warm-up (the trainer alone: the benchmark entry above), the least disturbed of the 3 runs of appendix-skip-zeros",
+        command: "cargo bench -p ch09-training --bench fast_epoch -- --engine fast",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T19:58Z",
+        commit: "456a11f",
+        load: "1.44 1.18 1.18 before, 1.49 1.19 1.18 after; nothing else ran",
+        quantities: &[one(
+            "median seconds per epoch, least disturbed of 3 runs",
+            "s",
+            3,
+            0.268,
+        )],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-fit-fast-2026-11-29a",
         what: "appendix: chapter 9's fit on the fast engine, progress line off, 7 epochs after a warm-up (the trainer alone: the benchmark entry above)",
         command: "cargo bench -p ch09-training --bench fast_epoch -- --engine fast",
         machine: BOOK_MACHINE,
@@ -935,6 +1202,17 @@ pub const TIMINGS: &[Timing] = &[
     },
     Timing {
         name: "appendix-full-run",
+        what: "appendix: chapter 9's whole 30-epoch run on the fast engine, validation and test included (the runs of ch09-full-run-fast-2026-11-29d)",
+        command: "cargo run --release -p ch09-training",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T19:58Z",
+        commit: "456a11f",
+        load: "1.28 1.13 1.17 before the first run, 1.66 1.26 1.21 after the last; nothing else ran",
+        quantities: &[runs("wall time", "s", 2, &[8.96, 9.01, 9.01])],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-full-run-2026-11-29a",
         what: "appendix: chapter 9's whole 30-epoch run on the fast engine, validation and test included",
         command: "cargo run --release -p ch09-training",
         machine: BOOK_MACHINE,
@@ -959,27 +1237,38 @@ pub const TIMINGS: &[Timing] = &[
 // ANCHOR_END: timings
 
 /// What the benchmark printed in the run of the entry `appendix-benchmark`
-/// (lines of the per-phase profile and epochs 2 to 6 left out).
+/// (epochs 2 to 6 left out).
 const BENCHMARK_PRINTED: &str = "\
 training epochs of 784-300-100-10 on 55000 Fashion-MNIST, batch 32, SGD 0.01: FastMlp::train_epoch, avx512 kernels, 2 thread(s)
-  warm-up: 0.287 s, CPU 0.288 s  (loss 0.7018, accuracy 0.7688)
-  epoch 1: 0.228 s, CPU 0.227 s  (loss 0.4864, accuracy 0.8304)
+  warm-up: 0.436 s, CPU 0.343 s  (loss 0.7018, accuracy 0.7688)
+  epoch 1: 0.257 s, CPU 0.255 s  (loss 0.4864, accuracy 0.8304)
   …
-  epoch 7: 0.248 s, CPU 0.247 s  (loss 0.3500, accuracy 0.8756)
+  epoch 7: 0.260 s, CPU 0.257 s  (loss 0.3500, accuracy 0.8759)
 
 where the calling thread's time went in the last epoch:
 phase                              work s   wait s
-gather, layer 1 forward             0.089    0.009
-layer 2 forward                     0.014    0.002
-layer 3 forward                     0.002    0.001
-softmax, layer 3 backward           0.010    0.001
-layer 2 backward                    0.033    0.005
-layer 1 backward                    0.081    0.000
-…
-seconds/epoch: median 0.240, min 0.225, max 0.319 over 7 epochs (spread 39%)
-CPU seconds/epoch of the calling thread: median 0.240
-images/s: 228818
-arithmetic: 62.0 GFLOP/epoch, 257.8 GFLOP/s achieved; peak of 2 thread(s) with avx512 FMA: 356.5 GFLOP/s (72% of peak)
+gather, layer 1 forward             0.100    0.016
+layer 2 forward                     0.015    0.001
+layer 3 forward                     0.002    0.000
+loss, layer 3 backward              0.007    0.001
+layer 2 backward                    0.036    0.003
+layer 1 backward                    0.078    0.000
+
+where the helper thread's time went in the last epoch:
+phase                              work s   wait s
+gather, layer 1 forward             0.099    0.004
+layer 2 forward                     0.017    0.000
+layer 3 forward                     0.002    0.000
+loss, layer 3 backward              0.008    0.000
+layer 2 backward                    0.039    0.000
+layer 1 backward                    0.091    0.000
+engine that ran: fast
+
+seconds/epoch: median 0.257, min 0.255, max 0.260 over 7 epochs (spread 2%)
+CPU seconds/epoch of the calling thread: median 0.256
+images/s: 214232
+arithmetic: 62.0 GFLOP/epoch as dense products, 241.4 GFLOP/s of them; peak of 2 thread(s) with avx512 FMA: 224.2 GFLOP/s
+zero pixels skipped: 50.2% of the pixels are 0, so the first layer does 25.8 of its 51.7 GFLOP and the epoch 36.0 GFLOP (not counting the zeros ReLU makes in the second layer): 140.3 GFLOP/s done, 63% of peak
 peak resident memory (VmHWM): 81 MiB
 ";
 
@@ -1063,7 +1352,10 @@ mod tests {
     fn the_steps_get_faster_and_each_names_its_commit() {
         assert!(STEPS.len() >= 5);
         for pair in STEPS.windows(2) {
-            assert!(pair[1].seconds < pair[0].seconds, "{pair:?}");
+            assert!(
+                pair[1].retimed || pair[1].seconds < pair[0].seconds,
+                "{pair:?}"
+            );
         }
         assert!(STEPS.iter().all(|s| s.commit.len() == 7));
         // Every command is the benchmark's flags, which it would accept.
@@ -1103,7 +1395,8 @@ mod tests {
                 let parts: Vec<f64> = load.split(' ').filter_map(|x| x.parse().ok()).collect();
                 assert_eq!(parts.len(), 3, "{load}");
             }
-            assert_eq!(run.results.len(), 3, "the three models of the benchmark");
+            // Three models; later runs also time the third through `fit`.
+            assert!((3..=4).contains(&run.results.len()), "{run:?}");
             for v in run.results {
                 assert!(v.engine > 0.0 && v.numpy > 0.0 && v.target >= 3.0, "{v:?}");
                 assert_eq!(v.meets_target(), v.numpy >= v.target * v.engine);
