@@ -702,8 +702,8 @@ pub(crate) unsafe fn forward_sparse<V: Lanes, const C: usize>(
 }
 
 /// `C` vectors of columns of [`forward_sparse`], 32 inputs at a time: those
-/// rows of `w` (at most 16 KiB) stay in the first-level cache while every
-/// sample of the batch goes through them.
+/// rows of `w` (32 rows of `C` vectors, 20 KiB for the book's 10) stay in
+/// the first-level cache while every sample of the batch goes through them.
 #[inline(always)]
 unsafe fn forward_sparse_columns<V: Lanes, const C: usize>(
     nz: &NonZeros,

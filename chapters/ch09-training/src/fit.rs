@@ -35,8 +35,9 @@ pub const EVAL_CHUNK: usize = 1000;
 #[serde(rename_all = "lowercase")]
 pub enum Engine {
     /// The fast engine where it can run, the clear one elsewhere. "Where it
-    /// can run": a model of its shape (see [`crate::fast::supports`]), class
-    /// labels, a processor with hardware fused multiply-add, and an
+    /// can run": a model of its family (see [`crate::fast::supports`]),
+    /// targets of the kind its loss needs, a processor with hardware fused
+    /// multiply-add, and an
     /// optimised build ([`optimised_build`]). Unoptimised (`cargo test`
     /// without `--release`) the fast engine's kernels are tens of times
     /// slower than the clear engine's `ndarray` products, which are
