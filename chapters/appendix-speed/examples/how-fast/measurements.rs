@@ -98,6 +98,13 @@ pub const STEPS: &[Step] = &[
         commit: "456a11f",
         retimed: false,
     },
+    Step {
+        label: "asking for the next batch's images early",
+        command: "",
+        seconds: 0.250,
+        commit: "54b8f6a",
+        retimed: false,
+    },
 ];
 // ANCHOR_END: steps
 
@@ -1099,6 +1106,25 @@ pub const TIMINGS: &[Timing] = &[
                 "s",
                 3,
                 &[0.271, 0.268, 0.277],
+            ),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-prefetch",
+        what: "appendix: each thread asking the memory for its pixels of the next batch's images while it trains (FastMlp::train_epoch, 7 epochs after a warm-up), against the same code without, the two benchmark binaries run in turn, three rounds",
+        command: "FASHION_MNIST_DIR=… cargo bench -p ch09-training --bench fast_epoch -- --no-numpy",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T20:27Z",
+        commit: "54b8f6a",
+        load: "",
+        quantities: &[
+            runs("with the prefetch: median seconds per epoch", "s", 3, &[0.251, 0.250, 0.255]),
+            runs(
+                "without it (commit 28f6f04): median seconds per epoch",
+                "s",
+                3,
+                &[0.259, 0.257, 0.260],
             ),
         ],
         printed: "",
