@@ -619,9 +619,9 @@ impl NonZeros {
                 let k0 = 32 * block;
                 let mut mask = 0;
                 // SAFETY: rows of `x` are whole vectors (`x_stride` is a
-                // multiple of 16 at least `kdim`), zero past `kdim`, and so
-                // is `column`; the second vector of the last block may lie
-                // past both, so it is read only when it holds inputs.
+                // multiple of 16 at least `kdim`), and so is `column`; the
+                // second vector of the last block may lie past both, so it
+                // is read only when it holds inputs.
                 for half in 0..2 {
                     let k = k0 + 16 * half;
                     if k < kdim {
@@ -629,6 +629,12 @@ impl NonZeros {
                         mask |= unsafe { V::nonzero_mask(v) } << (16 * half);
                         unsafe { V::or_where_nonzero(column.as_mut_ptr().add(k), v, bit) };
                     }
+                }
+                // The rows past `kdim` are zero as the trainer lays them
+                // out; the kernels read a row of weights for every bit set,
+                // so a bit past `kdim` is cleared whatever the row holds.
+                if kdim - k0 < 32 {
+                    mask &= (1 << (kdim - k0)) - 1;
                 }
                 self.by_sample[b * blocks + block] = mask;
                 total += mask.count_ones() as usize;
@@ -1428,6 +1434,11 @@ mod tests {
         assert_eq!(nz.by_sample[3 * nz.blocks], 0);
         assert_eq!(nz.by_input[3], 0);
         assert_eq!(nz.by_input[1], 1 << 1);
+        // Values past `kdim` in a row's padding are never marked: the
+        // kernels would read a row of weights for them.
+        x[40..48].fill(1.0);
+        unsafe { nz.mark::<Portable>(x.as_ptr(), x_stride, 1) };
+        assert_eq!(nz.by_sample[1], 0, "inputs 32 to 39 of sample 0 are zero");
         let mut off = NonZeros::new(kdim, rows, false);
         unsafe { off.mark::<Portable>(x.as_ptr(), x_stride, rows) };
         assert!(off.dense, "skipping is off");
