@@ -1119,7 +1119,12 @@ pub const TIMINGS: &[Timing] = &[
         commit: "54b8f6a",
         load: "",
         quantities: &[
-            runs("with the prefetch: median seconds per epoch", "s", 3, &[0.251, 0.250, 0.255]),
+            runs(
+                "with the prefetch: median seconds per epoch",
+                "s",
+                3,
+                &[0.251, 0.250, 0.255],
+            ),
             runs(
                 "without it (commit 28f6f04): median seconds per epoch",
                 "s",
