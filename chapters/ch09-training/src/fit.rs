@@ -37,11 +37,11 @@ pub enum Engine {
     /// The fast engine where it can run, the clear one elsewhere. "Where it
     /// can run": a model of its family (see [`crate::fast::supports`]),
     /// targets of the kind its loss needs, a processor with hardware fused
-    /// multiply-add, and an
-    /// optimised build ([`optimised_build`]). Unoptimised (`cargo test`
-    /// without `--release`) the fast engine's kernels are tens of times
-    /// slower than the clear engine's `ndarray` products, which are
-    /// optimised even there, so `Auto` picks the clear engine; ask for
+    /// multiply-add, and an optimised build ([`optimised_build`]).
+    /// Unoptimised (`cargo test` without `--release`) the fast engine's
+    /// kernels are tens of times slower than the clear engine's `ndarray`
+    /// products, which are optimised even there, so `Auto` picks the clear
+    /// engine; ask for
     /// [`Engine::Fast`] to test the fast one in such a build. A notebook's
     /// dependencies are optimised (evcxr builds them at opt-level 2), so
     /// there `Auto` takes the fast engine.
