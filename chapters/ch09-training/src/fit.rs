@@ -41,10 +41,9 @@ pub enum Engine {
     /// Unoptimised (`cargo test` without `--release`) the fast engine's
     /// kernels are tens of times slower than the clear engine's `ndarray`
     /// products, which are optimised even there, so `Auto` picks the clear
-    /// engine; ask for
-    /// [`Engine::Fast`] to test the fast one in such a build. A notebook's
-    /// dependencies are optimised (evcxr builds them at opt-level 2), so
-    /// there `Auto` takes the fast engine.
+    /// engine; ask for [`Engine::Fast`] to test the fast one in such a
+    /// build. A notebook's dependencies are optimised (evcxr builds them at
+    /// opt-level 2), so there `Auto` takes the fast engine.
     #[default]
     Auto,
     /// Chapter 8's `train_on_batch`, one layer after the other: the code
