@@ -26,7 +26,7 @@ use ndarray::ArrayD;
 
 use crate::dataset::{Batch, Dataset};
 use crate::error::TrainError;
-use crate::fit::{BatchTrainer, EVAL_CHUNK, Evaluation};
+use crate::fit::{BatchTrainer, EVAL_CHUNK, Evaluation, evaluate_by_chunks};
 use crate::model::{BatchReport, Model};
 
 /// Whether `model` belongs to the fast engine's family: dense layers with
@@ -390,10 +390,7 @@ impl BatchTrainer for FastEngine {
             }
             _ => match batch.fill(data, indices) {
                 Ok(()) => {
-                    let targets = match batch.targets.view() {
-                        Targets::Labels(labels) => FastTargets::Labels(labels),
-                        Targets::Values(values) => FastTargets::Values(values),
-                    };
+                    let targets = fast_targets(batch.targets.view());
                     trainer.train_batch_on(batch.x.view(), targets, learning_rate)
                 }
                 Err(e) => {
@@ -406,14 +403,7 @@ impl BatchTrainer for FastEngine {
             Ok(stats) => {
                 self.weights_finite = stats.weights_finite;
                 self.threads.after_batch(stats.samples);
-                let labels = self.shape.output.takes_labels();
-                Ok(BatchResult {
-                    loss: stats.loss,
-                    accuracy: (self.metric && labels).then_some(stats.accuracy),
-                    mae: (self.metric && !labels).then_some(stats.mae),
-                    samples: stats.samples,
-                }
-                .into())
+                Ok(self.report(stats))
             }
             Err(e) => {
                 self.write_back(model)?;
@@ -440,41 +430,39 @@ impl BatchTrainer for FastEngine {
         if data.is_empty() {
             return None;
         }
-        let trainer = self.trainer.as_mut()?;
+        let mut trainer = self.trainer.take()?;
+        let order: Vec<usize> = (0..EVAL_CHUNK).collect();
+        let result = evaluate_by_chunks(model, data, |batch| {
+            let inputs = Inputs::Floats(batch.x.view());
+            let order = &order[..batch.x.nrows()];
+            let stats = trainer.evaluate(inputs, fast_targets(batch.targets.view()), order)?;
+            Ok(self.report(stats))
+        });
+        self.trainer = Some(trainer);
+        Some(result)
+    }
+}
+
+impl FastEngine {
+    /// What the trainer measured, as `fit` records it: the metric only if
+    /// the model was compiled with one.
+    fn report(&self, stats: appendix_speed::TrainStats) -> BatchReport {
         let labels = self.shape.output.takes_labels();
-        let metric = self.metric;
-        let mut measure = || -> Result<Evaluation, TrainError> {
-            model.check_inputs(data, "evaluation")?;
-            model.check_targets(data, "evaluation")?;
-            let mut batch = Batch::new(data.sample_width());
-            let mut indices = Vec::with_capacity(EVAL_CHUNK);
-            let order: Vec<usize> = (0..EVAL_CHUNK).collect();
-            let (mut loss, mut correct, mut abs_error) = (0.0f64, 0.0f64, 0.0f64);
-            for start in (0..data.len()).step_by(EVAL_CHUNK) {
-                indices.clear();
-                indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
-                batch.fill(data, &indices)?;
-                let targets = match batch.targets.view() {
-                    Targets::Labels(labels) => FastTargets::Labels(labels),
-                    Targets::Values(values) => FastTargets::Values(values),
-                };
-                let inputs = Inputs::Floats(batch.x.view());
-                let stats = trainer.evaluate(inputs, targets, &order[..indices.len()])?;
-                let n = stats.samples as f64;
-                loss += f64::from(stats.loss) * n;
-                correct += f64::from(stats.accuracy) * n;
-                abs_error += f64::from(stats.mae) * n;
-            }
-            let n = data.len() as f64;
-            Ok(Evaluation {
-                loss: (loss / n) as f32,
-                accuracy: (metric && labels).then_some((correct / n) as f32),
-                mae: (metric && !labels).then_some((abs_error / n) as f32),
-                samples: data.len(),
-                outputs: Vec::new(),
-            })
-        };
-        Some(measure())
+        BatchResult {
+            loss: stats.loss,
+            accuracy: (self.metric && labels).then_some(stats.accuracy),
+            mae: (self.metric && !labels).then_some(stats.mae),
+            samples: stats.samples,
+        }
+        .into()
+    }
+}
+
+/// A batch's targets as the fast trainer takes them.
+fn fast_targets(targets: Targets<'_>) -> FastTargets<'_> {
+    match targets {
+        Targets::Labels(labels) => FastTargets::Labels(labels),
+        Targets::Values(values) => FastTargets::Values(values),
     }
 }
 

@@ -435,6 +435,20 @@ fn fit(
 /// `evaluate` for every model: see [`Training::evaluate`].
 fn evaluate(model: &dyn Model, data: &dyn Dataset) -> Result<Evaluation, TrainError> {
     model.check_compiled()?;
+    evaluate_by_chunks(model, data, |batch| {
+        Ok(model.test_batch(batch.x.view(), batch.targets.view())?)
+    })
+}
+
+/// The loss and metrics of `data`, chunk by chunk: `test` measures each
+/// chunk gathered into a batch, and the means are taken over all samples.
+/// An engine that measures the validation data its own way passes its own
+/// `test`.
+pub(crate) fn evaluate_by_chunks(
+    model: &dyn Model,
+    data: &dyn Dataset,
+    mut test: impl FnMut(&Batch) -> Result<BatchReport, TrainError>,
+) -> Result<Evaluation, TrainError> {
     model.check_inputs(data, "evaluation")?;
     model.check_targets(data, "evaluation")?;
     let mut batch = Batch::new(data.sample_width());
@@ -444,7 +458,7 @@ fn evaluate(model: &dyn Model, data: &dyn Dataset) -> Result<Evaluation, TrainEr
         indices.clear();
         indices.extend(start..(start + EVAL_CHUNK).min(data.len()));
         batch.fill(data, &indices)?;
-        total.add(&model.test_batch(batch.x.view(), batch.targets.view())?);
+        total.add(&test(&batch)?);
     }
     Ok(Evaluation {
         loss: total.loss(),
