@@ -577,7 +577,24 @@ impl FastMlp {
         order: &[usize],
         rates: &[f32],
     ) -> Result<TrainStats, NetError> {
-        self.steps(inputs, targets, order, Some(rates))
+        self.steps(inputs, targets, order, Some(rates), &[])
+    }
+
+    /// [`train`](Self::train), told which samples `then` (at most a batch)
+    /// the next call will start with: while the last batch of `order`
+    /// trains, each thread asks the memory for its share of them, as
+    /// `train` does for each next batch of `order` itself. A hint only, that
+    /// changes no result; this is how chapter 9's `fit`, which hands the
+    /// trainer one batch at a time, gets the same head start.
+    pub fn train_then(
+        &mut self,
+        inputs: Inputs<'_>,
+        targets: Targets<'_>,
+        order: &[usize],
+        rates: &[f32],
+        then: &[usize],
+    ) -> Result<TrainStats, NetError> {
+        self.steps(inputs, targets, order, Some(rates), then)
     }
 
     /// The loss and metrics of the model as it is on the samples `order`,
@@ -591,17 +608,18 @@ impl FastMlp {
         targets: Targets<'_>,
         order: &[usize],
     ) -> Result<TrainStats, NetError> {
-        self.steps(inputs, targets, order, None)
+        self.steps(inputs, targets, order, None, &[])
     }
 
-    /// [`train`](Self::train) with `rates`, or [`evaluate`](Self::evaluate)
-    /// without.
+    /// [`train_then`](Self::train_then) with `rates`, or
+    /// [`evaluate`](Self::evaluate) without.
     fn steps(
         &mut self,
         inputs: Inputs<'_>,
         targets: Targets<'_>,
         order: &[usize],
         rates: Option<&[f32]>,
+        then: &[usize],
     ) -> Result<TrainStats, NetError> {
         self.check_sound()?;
         let batches = order.len().div_ceil(self.config.batch_size);
@@ -618,6 +636,12 @@ impl FastMlp {
             Inputs::Floats(x) => x.dim(),
         };
         self.check_data(n, targets, order, rates)?;
+        if then.len() > self.config.batch_size || then.iter().any(|&i| i >= n.0) {
+            return Err(NetError::InvalidArgument(format!(
+                "the next batch must be at most {} sample indices below {}",
+                self.config.batch_size, n.0
+            )));
+        }
         let bytes;
         let floats;
         let source = match inputs {
@@ -650,6 +674,8 @@ impl FastMlp {
             targets,
             order: order.as_ptr(),
             order_len: order.len(),
+            then: then.as_ptr(),
+            then_len: then.len(),
             rates: rates.as_ptr(),
             rates_len: rates.len(),
             learn,

@@ -50,6 +50,10 @@ pub(crate) struct Task {
     pub(crate) targets: TargetSource,
     pub(crate) order: *const usize,
     pub(crate) order_len: usize,
+    /// The samples the next task will start with, to ask the memory for
+    /// while the last batch of `order` trains.
+    pub(crate) then: *const usize,
+    pub(crate) then_len: usize,
     pub(crate) rates: *const f32,
     pub(crate) rates_len: usize,
     /// Whether to take the steps; `false` only measures the loss and
@@ -194,8 +198,9 @@ unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
         part.finite = true;
     }
     let mut clock = Clock::start();
-    // SAFETY: the poster keeps `order` and `rates` alive for the whole task.
+    // SAFETY: the poster keeps `order`, `then` and `rates` alive for the whole task.
     let order = unsafe { std::slice::from_raw_parts(task.order, task.order_len) };
+    let then = unsafe { std::slice::from_raw_parts(task.then, task.then_len) };
     let rates = unsafe { std::slice::from_raw_parts(task.rates, task.rates_len) };
     let momentum = shared.plan.momentum;
     // ANCHOR: steps
@@ -206,8 +211,10 @@ unsafe fn steps<V: Kernels>(shared: &Shared, task: Task, parts: Range<usize>) {
         let rate = Rate { lr, mu: momentum };
         // The next batch's samples, to ask the memory for them early: a
         // shuffled image is seldom in any cache.
-        let next = order.get((b + 1) * shared.plan.batch..).unwrap_or(&[]);
-        let next = &next[..next.len().min(shared.plan.batch)];
+        let next = match order.get((b + 1) * shared.plan.batch..) {
+            Some(rest) if !rest.is_empty() => &rest[..rest.len().min(shared.plan.batch)],
+            _ => then,
+        };
         for part in each() {
             unsafe { first_layer_forward::<V>(shared, &task, part, batch) };
             unsafe { prefetch_inputs(shared, &task, part, next) };

@@ -365,6 +365,7 @@ impl BatchTrainer for FastEngine {
         model: &mut dyn Model,
         data: &dyn Dataset,
         indices: &[usize],
+        next: &[usize],
         batch: &mut Batch,
     ) -> Result<BatchReport, TrainError> {
         let model = sequential(model)?;
@@ -382,11 +383,12 @@ impl BatchTrainer for FastEngine {
         };
         // Images stored as bytes, with class labels, go to the trainer as
         // they are: each of its threads gathers and scales its own share of
-        // the batch. Anything else is gathered into `batch` first.
+        // the batch, and asks the memory for its share of the next one.
+        // Anything else is gathered into `batch` first.
         let trained = match data.bytes() {
             Some((bytes, labels)) if self.shape.output.takes_labels() => {
                 let (inputs, targets) = (Inputs::Bytes(bytes), FastTargets::Labels(labels));
-                trainer.train(inputs, targets, indices, &[learning_rate])
+                trainer.train_then(inputs, targets, indices, &[learning_rate], next)
             }
             _ => match batch.fill(data, indices) {
                 Ok(()) => {

@@ -212,13 +212,16 @@ impl<M: Model> Training for M {
 /// copy of them while it runs.
 pub(crate) trait BatchTrainer {
     /// One optimizer step on the samples `indices` of `data`; the loss and
-    /// metrics before the step. `batch` is a buffer to gather them into,
-    /// reused from batch to batch.
+    /// metrics before the step. `next` names the samples of the batch after
+    /// this one (empty after the last), which an engine may ask the memory
+    /// for while it works. `batch` is a buffer to gather them into, reused
+    /// from batch to batch.
     fn train_batch(
         &mut self,
         model: &mut dyn Model,
         data: &dyn Dataset,
         indices: &[usize],
+        next: &[usize],
         batch: &mut Batch,
     ) -> Result<BatchReport, TrainError>;
 
@@ -257,6 +260,7 @@ impl BatchTrainer for ClearEngine {
         model: &mut dyn Model,
         data: &dyn Dataset,
         indices: &[usize],
+        _next: &[usize],
         batch: &mut Batch,
     ) -> Result<BatchReport, TrainError> {
         batch.fill(data, indices)?; // gather and scale into the reused buffer
@@ -544,7 +548,9 @@ fn train_epoch(
     let (which, mut engine) = trainer_for(options.engine, model, train.target_kind())?;
     let mut running = Running::default();
     let mut stop = None;
-    for (step, indices) in order.chunks(options.batch_size).enumerate() {
+    let mut batches = order.chunks(options.batch_size).enumerate().peekable();
+    while let Some((step, indices)) = batches.next() {
+        let next = batches.peek().map_or(&[][..], |&(_, next)| next);
         // A rate set here is checked by `set_learning_rate`, and again by
         // each engine as it takes the step.
         if let Some(optimizer) = model.optimizer_mut() {
@@ -557,7 +563,7 @@ fn train_epoch(
         if stop.is_some() {
             break;
         }
-        let report = engine.train_batch(model, train, indices, batch)?;
+        let report = engine.train_batch(model, train, indices, next, batch)?;
         running.add(&report);
         progress.update(step + 1, running.loss(), running.accuracy());
         let finite = engine.weights_finite();

@@ -197,8 +197,26 @@ fn early_stopping_stops_on_a_rising_val_loss_and_restores_the_best_weights() {
     );
     let val_losses = history.val_loss();
     assert!(val_losses[history.len() - 1] > best_loss);
-    // The model now holds the best epoch's weights: same val loss, exactly.
-    assert_eq!(model.evaluate(&valid).unwrap().loss, best_loss);
+    // The model now holds the best epoch's weights: the same val loss. On
+    // the fast engine (a release build) the history's val loss comes from
+    // the engine's own forward pass, whose sums run in another order than
+    // `evaluate`'s, so the two agree to about six digits, not to the bit.
+    let restored = model.evaluate(&valid).unwrap().loss;
+    assert!(
+        (restored - best_loss).abs() <= 1e-5 * best_loss.abs(),
+        "{restored} against {best_loss}"
+    );
+    // …and every other epoch's val loss is further from it than that.
+    let others = val_losses
+        .iter()
+        .enumerate()
+        .filter(|&(e, _)| e + 1 != best_epoch);
+    assert!(
+        others
+            .into_iter()
+            .all(|(_, l)| (l - best_loss).abs() > 1e-4 * best_loss.abs()),
+        "{val_losses:?}, best {best_epoch}"
+    );
     // Without validation data, early stopping says what it needs.
     let mut early = EarlyStopping::new(2);
     let err = model

@@ -553,3 +553,37 @@ fn evaluating_changes_no_weight_and_gives_the_loss_before_a_step() {
         }
     }
 }
+
+#[test]
+fn a_hint_of_the_next_batch_changes_no_bit_and_is_checked() {
+    let sizes = [40, 20, 3];
+    let (params, x, data) = problem(&sizes, Output::LinearMse, 9, 0.5, 4);
+    let model = Model {
+        hidden: vec![Hidden::Relu],
+        output: Output::LinearMse,
+        momentum: 0.5,
+    };
+    let order: Vec<usize> = (0..9).rev().collect();
+    let x = Inputs::Floats(x.view());
+    let start = || FastMlp::new(&model, &views(&params), config(2, 2, Isa::detect())).unwrap();
+    let mut whole = start();
+    whole.train(x, targets(&data), &order, &[0.1]).unwrap();
+    let mut hinted = start();
+    for (b, batch) in order.chunks(2).enumerate() {
+        let then = order
+            .get(2 * (b + 1)..)
+            .map_or(&[][..], |rest| &rest[..rest.len().min(2)]);
+        hinted
+            .train_then(x, targets(&data), batch, &[0.1], then)
+            .unwrap();
+    }
+    assert_eq!(bits(&whole.parameters()), bits(&hinted.parameters()));
+    for bad in [&[9][..], &[0, 1, 2][..]] {
+        let before = bits(&hinted.parameters());
+        let err = hinted
+            .train_then(x, targets(&data), &order[..2], &[0.1], bad)
+            .unwrap_err();
+        assert!(err.to_string().contains("next batch"), "{err}");
+        assert_eq!(before, bits(&hinted.parameters()), "a refused call trained");
+    }
+}
