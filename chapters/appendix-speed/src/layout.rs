@@ -7,7 +7,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
 use super::kernels::{BatchScore, NonZeros, ROW_PAD};
 use super::team::Buffer;
-use super::{Hidden, Model, Output, PARTS};
+use super::{FastConfig, Hidden, Model, Output, PARTS};
 
 /// Sizes and cuts, fixed when the trainer is built.
 #[derive(Clone, Debug)]
@@ -18,9 +18,10 @@ pub(crate) struct Plan {
     /// its weights is a whole number of vectors: `[304, 112, 16]`.
     pub(crate) widths: Vec<usize>,
     /// `rows[l][t]`: the rows of layer `l`'s weights that part `t` owns. The
-    /// first layer's rows (pixels) are cut anywhere; the other layers' rows
-    /// are the previous layer's outputs, cut between whole vectors:
-    /// `[0..392, 392..784]`, `[0..144, 144..304]`, `[0..48, 48..112]`.
+    /// first layer's rows (pixels) are cut anywhere: in the middle, or at
+    /// [`FastConfig::first_cut`]; the other layers' rows are the previous
+    /// layer's outputs, cut between whole vectors: `[0..392, 392..784]`,
+    /// `[0..144, 144..304]`, `[0..48, 48..112]`.
     pub(crate) rows: Vec<[Range<usize>; PARTS]>,
     /// The largest batch.
     pub(crate) batch: usize,
@@ -38,17 +39,19 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    pub(crate) fn new(sizes: Vec<usize>, batch: usize, model: &Model, skip_zeros: bool) -> Plan {
+    pub(crate) fn new(sizes: Vec<usize>, model: &Model, config: &FastConfig) -> Plan {
         let widths: Vec<usize> = sizes[1..].iter().map(|n| n.next_multiple_of(16)).collect();
         let cut = |n: usize, unit: usize| -> [Range<usize>; PARTS] {
             std::array::from_fn(|t| (t * n / PARTS) * unit..((t + 1) * n / PARTS) * unit)
         };
         let rows = (0..widths.len())
-            .map(|l| match l {
-                0 => cut(sizes[0], 1),
+            .map(|l| match (l, config.first_cut) {
+                (0, Some(c)) => [0..c, c..sizes[0]],
+                (0, None) => cut(sizes[0], 1),
                 _ => cut(widths[l - 1] / 16, 16),
             })
             .collect();
+        let (batch, skip_zeros) = (config.batch_size, config.skip_zeros);
         Plan {
             sizes,
             widths,

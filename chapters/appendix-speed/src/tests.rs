@@ -114,6 +114,7 @@ fn config(batch_size: usize, threads: usize, isa: Isa) -> FastConfig {
         isa,
         wait: Wait::Spin,
         skip_zeros: true,
+        first_cut: None,
     }
 }
 
@@ -182,17 +183,24 @@ fn odd_sizes_and_a_short_last_batch_match_the_reference_over_an_epoch() {
 
 /// Trains two epochs and returns the parameters, bit for bit.
 fn train_bits(isa: Isa, threads: usize) -> Vec<u32> {
-    train_bits_skipping(isa, threads, true)
+    train_bits_with(isa, threads, true, None)
 }
 
-/// [`train_bits`], with the first layer skipping zeros or not.
-fn train_bits_skipping(isa: Isa, threads: usize, skip_zeros: bool) -> Vec<u32> {
+/// [`train_bits`], with the first layer skipping zeros or not, cut in the
+/// middle or at `first_cut`.
+fn train_bits_with(
+    isa: Isa,
+    threads: usize,
+    skip_zeros: bool,
+    first_cut: Option<usize>,
+) -> Vec<u32> {
     // Small enough for a debug build, large enough for every tile shape.
     let sizes = [130, 70, 37, 10];
     let params = random_params(&sizes, 7);
     let (images, labels) = random_data(100, 130, 10, 8);
     let config = FastConfig {
         skip_zeros,
+        first_cut,
         ..config(32, threads, isa)
     };
     let mut fast = FastMlp::from_parameters(&views(&params), config).unwrap();
@@ -220,7 +228,7 @@ fn every_instruction_set_and_thread_count_gives_the_same_bits() {
         for threads in 1..=PARTS {
             for skip_zeros in [true, false] {
                 assert!(
-                    train_bits_skipping(isa, threads, skip_zeros) == expected,
+                    train_bits_with(isa, threads, skip_zeros, None) == expected,
                     "{} with {threads} threads, skipping zeros: {skip_zeros}",
                     isa.name()
                 );
@@ -254,6 +262,46 @@ fn every_instruction_set_and_thread_count_gives_the_same_bits() {
         })
         .collect();
     assert!(bits == expected, "sleeping instead of spinning");
+}
+
+#[test]
+fn a_cut_of_the_first_layer_fixes_the_bits_whatever_the_threads() {
+    for cut in [0, 97, 130] {
+        let expected = train_bits_with(Isa::Portable, 1, true, Some(cut));
+        for isa in Isa::ALL.into_iter().filter(|isa| isa.is_available()) {
+            for threads in 1..=PARTS {
+                let bits = train_bits_with(isa, threads, true, Some(cut));
+                assert!(bits == expected, "cut {cut}, {} × {threads}", isa.name());
+            }
+        }
+    }
+    // Another cut sums the first layer in another order.
+    assert!(train_bits_with(Isa::Portable, 1, true, Some(97)) != train_bits(Isa::Portable, 1));
+    let params = random_params(&[130, 70, 10], 7);
+    let past = FastConfig {
+        first_cut: Some(131),
+        ..config(32, 1, Isa::Portable)
+    };
+    let err = FastMlp::from_parameters(&views(&params), past).unwrap_err();
+    assert!(
+        err.to_string().contains("cut 131 is past its 130 inputs"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_balanced_cut_gives_each_part_the_same_share_of_non_zero_pixels() {
+    // Pixels 0..100 always 0, 100..130 never: the work is all past 100.
+    let images = Array2::from_shape_fn((50, 130), |(_, k)| u8::from(k >= 100) * 200);
+    let cut = balanced_cut(images.view());
+    assert!((112..=117).contains(&cut), "{cut}");
+    // The same number of non-zero pixels everywhere: the middle.
+    let uniform = Array2::from_shape_fn((10_000, 130), |(i, k)| ((i + k) % 2) as u8);
+    assert!((64..=66).contains(&balanced_cut(uniform.view())));
+    // Nothing to go by: the middle too.
+    assert_eq!(balanced_cut(Array2::<u8>::zeros((0, 130)).view()), 65);
+    assert_eq!(balanced_cut(Array2::<u8>::zeros((7, 130)).view()), 65);
+    assert_eq!(balanced_cut(Array2::<u8>::zeros((7, 0)).view()), 0);
 }
 
 #[test]

@@ -17,7 +17,9 @@
 
 use std::time::Instant;
 
-use appendix_speed::{FastConfig, FastMlp, Hidden, Inputs, Isa, Output, Targets as FastTargets};
+use appendix_speed::{
+    FastConfig, FastMlp, Hidden, Inputs, Isa, Output, Targets as FastTargets, balanced_cut,
+};
 use ch04_backprop::{Activation, NetError};
 use ch08_sequential::{
     BatchResult, Dense, DenseActivation, Flatten, LossKind, Metric, Sequential, TargetKind, Targets,
@@ -255,8 +257,14 @@ impl FastEngine {
     }
 
     /// Copies the model's weights, and the optimizer's velocities, into a
-    /// new trainer for batches of up to `batch_size` samples.
-    fn start(&mut self, model: &Sequential, batch_size: usize) -> Result<FastMlp, NetError> {
+    /// new trainer for batches of up to `batch_size` samples, its first
+    /// layer cut at `first_cut` (see [`FastConfig::first_cut`]).
+    fn start(
+        &mut self,
+        model: &Sequential,
+        batch_size: usize,
+        first_cut: Option<usize>,
+    ) -> Result<FastMlp, NetError> {
         let cores: Vec<&ch04_backprop::Dense> = self
             .dense
             .iter()
@@ -277,6 +285,7 @@ impl FastEngine {
         let work: usize = cores.iter().map(|d| d.weights.len()).sum();
         let mut config = FastConfig {
             batch_size,
+            first_cut,
             ..FastConfig::default()
         };
         if self.threads == Threads::Fixed(0) {
@@ -376,7 +385,10 @@ impl BatchTrainer for FastEngine {
         let fits = |t: &FastMlp| rows <= t.config().batch_size && t.config().threads == threads;
         if !self.trainer.as_ref().is_some_and(fits) {
             self.write_back(model)?;
-            self.trainer = Some(self.start(model, rows.max(1))?);
+            // Images as bytes: each thread gets the pixels of half their
+            // non-zeros, on which its time depends.
+            let cut = data.bytes().map(|(images, _)| balanced_cut(images));
+            self.trainer = Some(self.start(model, rows.max(1), cut)?);
         }
         let Some(trainer) = self.trainer.as_mut() else {
             return Err(NetError::InvalidArgument("the fast trainer did not start".into()).into());
