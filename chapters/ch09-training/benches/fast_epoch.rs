@@ -332,6 +332,21 @@ fn main() {
             100.0 * (1.0 - zeros),
             100.0 * either as f64 / pairs as f64
         );
+        // Why the first layer is cut by the data: the calling thread's share
+        // of the non-zero pixels, at the cut and in the middle.
+        let share = |cut: usize| {
+            let below = |image: ndarray::ArrayView1<'_, u8>| {
+                image.iter().take(cut).filter(|&&p| p != 0).count()
+            };
+            let ours: usize = train.flat().rows().into_iter().map(below).sum();
+            100.0 * ours as f64 / ((1.0 - zeros) * pixels.len() as f64)
+        };
+        let cut = config.first_cut.unwrap_or(sizes[0] / 2);
+        println!(
+            "the calling thread's share of the non-zero pixels: {:.1}% with the cut at input {cut}, {:.1}% with the cut in the middle",
+            share(cut),
+            share(sizes[0] / 2)
+        );
     }
     match peak_memory_mib() {
         Some(mib) => println!("peak resident memory (VmHWM): {mib:.0} MiB"),
