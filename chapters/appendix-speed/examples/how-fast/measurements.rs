@@ -36,11 +36,14 @@ pub struct Step {
 // ANCHOR: steps
 /// The steps, in the order they were taken. Commit `3aa22e8` is the code
 /// before the last kernel change; `92e9e59` has every change up to the
-/// spinning threads. The last two steps were timed later, when the
-/// same virtual machine ran slower (its measured peak was 224 to 233 GFLOP/s
-/// instead of 335 to 355): the one before them again (with `--dense`, which
-/// turns the skipping of zeros off), then the skipping, in interleaved runs
-/// at commit `456a11f`.
+/// spinning threads. The steps after it were timed later, when the same
+/// virtual machine ran slower (its measured peak was 224 to 233 GFLOP/s
+/// instead of 335 to 355): the spinning threads again (with `--dense`,
+/// which turns the skipping of zeros off), then the skipping, in
+/// interleaved runs at commit `456a11f`, then the prefetch. The last three
+/// are the least disturbed of five interleaved rounds (entry
+/// `appendix-pairs-and-cut`): the code before them again, then the pairs
+/// (`--middle` keeps the old cut), then the cut.
 pub const STEPS: &[Step] = &[
     Step {
         label: "clear engine: fit, layer by layer (1 thread)",
@@ -103,6 +106,27 @@ pub const STEPS: &[Step] = &[
         command: "",
         seconds: 0.250,
         commit: "54b8f6a",
+        retimed: false,
+    },
+    Step {
+        label: "all of the above, timed again (same hour as the next two)",
+        command: "",
+        seconds: 0.253,
+        commit: "0281cb9",
+        retimed: true,
+    },
+    Step {
+        label: "the update taking neighbouring pixels in pairs",
+        command: "--middle",
+        seconds: 0.249,
+        commit: "7f82eec",
+        retimed: false,
+    },
+    Step {
+        label: "the first layer cut where each thread has half the non-zero pixels",
+        command: "",
+        seconds: 0.240,
+        commit: "7f82eec",
         retimed: false,
     },
 ];
@@ -208,7 +232,10 @@ pub struct NumpyRun {
 /// first three runs, five in the others. The last three ran in a row on the
 /// same machine with nothing else running (the load is the benchmark's own
 /// two threads), after the first layer learned to skip the inputs that are
-/// 0, and also time the housing model through chapter 9's `fit`.
+/// 0, and also time the housing model through chapter 9's `fit`. The last
+/// five ran in a row, with nothing else running, after the update learned
+/// to take pixels in pairs and the first layer was cut by the data; in the
+/// fifth the machine ran slower for the engine's part of the run.
 pub const NUMPY_RUNS: &[NumpyRun] = &[
     NumpyRun {
         command: "cargo bench -p ch09-training --bench fast_epoch",
@@ -494,6 +521,171 @@ pub const NUMPY_RUNS: &[NumpyRun] = &[
                 model: "8-30-1 ReLU, linear, MSE (16512 samples), through fit",
                 engine: 0.00222,
                 numpy: 0.01650,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, nothing else running",
+        date: "2026-11-29T23:13:37Z",
+        commit: "7f82eec",
+        load: ("2.01 1.66 1.43", "1.79 1.62 1.43"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 0.24479,
+                numpy: 0.99560,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.11803,
+                numpy: 0.38360,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.00255,
+                numpy: 0.01620,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples), through fit",
+                engine: 0.00264,
+                numpy: 0.01620,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, nothing else running",
+        date: "2026-11-29T23:13:53Z",
+        commit: "7f82eec",
+        load: ("1.79 1.62 1.43", "1.61 1.59 1.42"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 0.24932,
+                numpy: 0.97030,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.11439,
+                numpy: 0.37490,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.00227,
+                numpy: 0.01610,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples), through fit",
+                engine: 0.00358,
+                numpy: 0.01610,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, nothing else running",
+        date: "2026-11-29T23:14:09Z",
+        commit: "7f82eec",
+        load: ("1.64 1.60 1.42", "1.54 1.58 1.42"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 0.24117,
+                numpy: 0.97220,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.11482,
+                numpy: 0.39260,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.00228,
+                numpy: 0.01620,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples), through fit",
+                engine: 0.00272,
+                numpy: 0.01620,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, nothing else running",
+        date: "2026-11-29T23:14:24Z",
+        commit: "7f82eec",
+        load: ("1.58 1.59 1.42", "1.57 1.58 1.42"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 0.24110,
+                numpy: 0.96980,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.14661,
+                numpy: 0.38110,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.00300,
+                numpy: 0.01620,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples), through fit",
+                engine: 0.00359,
+                numpy: 0.01620,
+                target: 3.0,
+            },
+        ],
+    },
+    NumpyRun {
+        command: "cargo bench -p ch09-training --bench fast_epoch",
+        machine: "AMD EPYC, 2 cores with AVX-512, nothing else running",
+        date: "2026-11-29T23:14:40Z",
+        commit: "7f82eec",
+        load: ("1.60 1.59 1.43", "1.47 1.56 1.42"),
+        results: &[
+            Versus {
+                model: "784-300-100-10 ReLU, softmax",
+                engine: 0.35646,
+                numpy: 0.97080,
+                target: 5.5,
+            },
+            Versus {
+                model: "784-100-10 tanh, softmax, momentum 0.9",
+                engine: 0.11553,
+                numpy: 0.37470,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples, 1 thread)",
+                engine: 0.00240,
+                numpy: 0.01560,
+                target: 3.0,
+            },
+            Versus {
+                model: "8-30-1 ReLU, linear, MSE (16512 samples), through fit",
+                engine: 0.00263,
+                numpy: 0.01560,
                 target: 3.0,
             },
         ],
@@ -1048,6 +1240,129 @@ pub const TIMINGS: &[Timing] = &[
     },
     Timing {
         name: "appendix-benchmark",
+        what: "appendix: the benchmark's run shown on the page (FastMlp::train_epoch, AVX-512 kernels, 2 threads, 7 epochs after a warm-up), the first layer skipping the zero pixels, its update taking neighbouring pixels in pairs, and cut where each thread has half the non-zero pixels; the least disturbed of nine runs in a row (the others: 0.247 s with one slow epoch, and 0.27 to 0.37 s while the machine ran slower)",
+        command: "FASHION_MNIST_DIR=… cargo bench -p ch09-training --bench fast_epoch -- --no-numpy",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T23:15:58Z",
+        commit: "ac08b70",
+        load: "1.30 1.47 1.39 before and after; nothing else ran",
+        quantities: &[
+            summary(
+                "seconds per epoch",
+                "s",
+                3,
+                Some(0.249),
+                (0.245, Some(0.258)),
+                Some(7),
+            ),
+            one("dense products' arithmetic per second", "GFLOP/s", 1, 248.9),
+            one(
+                "arithmetic done per second, zero pixels skipped",
+                "GFLOP/s",
+                1,
+                144.6,
+            ),
+            one(
+                "peak of 2 threads with AVX-512 FMA, measured by the same run",
+                "GFLOP/s",
+                1,
+                233.3,
+            ),
+            one("peak resident memory (VmHWM)", "MiB", 0, 81.0),
+        ],
+        printed: BENCHMARK_PRINTED,
+    },
+    Timing {
+        name: "appendix-pairs-and-cut",
+        what: "appendix: the sparse update taking neighbouring inputs in pairs, then the first layer cut by the data (balanced_cut, input 416), against the code before both (commit 0281cb9, a second checkout); FastMlp::train_epoch, 7 epochs after a warm-up, the three benchmark runs interleaved, five rounds; in rounds 2 and 3 the machine ran slower (its known slow state: every phase slower, the helper thread's most)",
+        command: "FASHION_MNIST_DIR=… cargo bench -p ch09-training --bench fast_epoch -- --no-numpy [--middle]",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T23:10:38Z",
+        commit: "7f82eec",
+        load: "1.09 1.33 1.30 before the first run, 1.91 1.60 1.41 before the last; nothing else ran (the load is the runs' own two threads)",
+        quantities: &[
+            runs(
+                "before (0281cb9): median seconds per epoch",
+                "s",
+                3,
+                &[0.253, 0.366, 0.367, 0.255, 0.254],
+            ),
+            runs(
+                "pairs, cut in the middle (--middle): median seconds per epoch",
+                "s",
+                3,
+                &[0.254, 0.366, 0.371, 0.249, 0.249],
+            ),
+            runs(
+                "pairs, cut at input 416: median seconds per epoch",
+                "s",
+                3,
+                &[0.247, 0.348, 0.350, 0.241, 0.240],
+            ),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-fit-next",
+        what: "appendix: chapter 9's fit on the fast engine (progress line off, 7 epochs after a warm-up) telling the engine each next batch, with the pairs and the cut of appendix-pairs-and-cut, against the code before (commit 0281cb9), interleaved with those runs, five rounds",
+        command: "FASHION_MNIST_DIR=… cargo bench -p ch09-training --bench fast_epoch -- --no-numpy --engine fast",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T23:10:46Z",
+        commit: "7f82eec",
+        load: "1.23 1.36 1.31 before the first run, 1.92 1.61 1.41 before the last; nothing else ran",
+        quantities: &[
+            runs(
+                "before (0281cb9): median seconds per epoch",
+                "s",
+                3,
+                &[0.272, 0.360, 0.347, 0.274, 0.271],
+            ),
+            runs(
+                "now: median seconds per epoch",
+                "s",
+                3,
+                &[0.266, 0.263, 0.364, 0.265, 0.262],
+            ),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-fit-fast",
+        what: "appendix: chapter 9's fit on the fast engine, progress line off, 7 epochs after a warm-up (the trainer alone: the benchmark entry above), the least disturbed of the 5 runs of appendix-fit-next",
+        command: "cargo bench -p ch09-training --bench fast_epoch -- --engine fast",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T23:13:16Z",
+        commit: "7f82eec",
+        load: "1.92 1.61 1.41 before; nothing else ran",
+        quantities: &[one(
+            "median seconds per epoch, least disturbed of 5 runs",
+            "s",
+            3,
+            0.262,
+        )],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-full-run",
+        what: "appendix: chapter 9's whole 30-epoch run on the fast engine, validation and test included, interleaved with the runs of appendix-pairs-and-cut, against the code before (commit 0281cb9); rounds 3 and 4 (and the code before in rounds 1, 2 and 4) met the machine's slow state",
+        command: "cargo run --release -p ch09-training -- --no-figures",
+        machine: BOOK_MACHINE,
+        date: "2026-11-29T23:10:52Z",
+        commit: "7f82eec",
+        load: "1.29 1.37 1.31 before the first run, 2.01 1.64 1.43 before the last; nothing else ran",
+        quantities: &[
+            runs("wall time", "s", 2, &[8.85, 8.79, 11.36, 10.74, 8.73]),
+            runs(
+                "wall time before (0281cb9)",
+                "s",
+                2,
+                &[10.31, 11.72, 9.62, 11.06, 9.32],
+            ),
+        ],
+        printed: "",
+    },
+    Timing {
+        name: "appendix-benchmark-2026-11-29b",
         what: "appendix: the benchmark's run shown on the page (FastMlp::train_epoch, AVX-512 kernels, 2 threads, 7 epochs after a warm-up), the first layer skipping the zero pixels",
         command: "FASHION_MNIST_DIR=… cargo bench -p ch09-training --bench fast_epoch -- --no-numpy",
         machine: BOOK_MACHINE,
@@ -1078,7 +1393,7 @@ pub const TIMINGS: &[Timing] = &[
             ),
             one("peak resident memory (VmHWM)", "MiB", 0, 81.0),
         ],
-        printed: BENCHMARK_PRINTED,
+        printed: BENCHMARK_PRINTED_2026_11_29B,
     },
     Timing {
         name: "appendix-skip-zeros",
@@ -1200,7 +1515,7 @@ pub const TIMINGS: &[Timing] = &[
         printed: "",
     },
     Timing {
-        name: "appendix-fit-fast",
+        name: "appendix-fit-fast-2026-11-29b",
         what: "appendix: chapter 9's fit on the fast engine, progress line off, 7 epochs after a warm-up (the trainer alone: the benchmark entry above), the least disturbed of the 3 runs of appendix-skip-zeros",
         command: "cargo bench -p ch09-training --bench fast_epoch -- --engine fast",
         machine: BOOK_MACHINE,
@@ -1232,7 +1547,7 @@ pub const TIMINGS: &[Timing] = &[
         printed: "",
     },
     Timing {
-        name: "appendix-full-run",
+        name: "appendix-full-run-2026-11-29b",
         what: "appendix: chapter 9's whole 30-epoch run on the fast engine, validation and test included (the runs of ch09-full-run-fast-2026-11-29d)",
         command: "cargo run --release -p ch09-training",
         machine: BOOK_MACHINE,
@@ -1270,6 +1585,42 @@ pub const TIMINGS: &[Timing] = &[
 /// What the benchmark printed in the run of the entry `appendix-benchmark`
 /// (epochs 2 to 6 left out).
 const BENCHMARK_PRINTED: &str = "\
+training epochs of 784-300-100-10 on 55000 Fashion-MNIST, batch 32, SGD 0.01: FastMlp::train_epoch, avx512 kernels, 2 thread(s), first layer cut at input 416
+  warm-up: 0.246 s, CPU 0.244 s  (loss 0.7018, accuracy 0.7688)
+  epoch 1: 0.245 s, CPU 0.244 s  (loss 0.4864, accuracy 0.8301)
+  …
+  epoch 7: 0.258 s, CPU 0.255 s  (loss 0.3500, accuracy 0.8764)
+
+where the calling thread's time went in the last epoch:
+phase                              work s   wait s
+gather, layer 1 forward             0.094    0.010
+layer 2 forward                     0.017    0.001
+layer 3 forward                     0.002    0.001
+loss, layer 3 backward              0.008    0.005
+layer 2 backward                    0.038    0.005
+layer 1 backward                    0.077    0.000
+
+where the helper thread's time went in the last epoch:
+phase                              work s   wait s
+gather, layer 1 forward             0.099    0.003
+layer 2 forward                     0.018    0.001
+layer 3 forward                     0.003    0.000
+loss, layer 3 backward              0.012    0.000
+layer 2 backward                    0.043    0.000
+layer 1 backward                    0.079    0.000
+engine that ran: fast
+
+seconds/epoch: median 0.249, min 0.245, max 0.258 over 7 epochs (spread 5%)
+CPU seconds/epoch of the calling thread: median 0.252
+images/s: 220864
+arithmetic: 62.0 GFLOP/epoch as dense products, 248.9 GFLOP/s of them; peak of 2 thread(s) with avx512 FMA: 233.3 GFLOP/s
+zero pixels skipped: 50.2% of the pixels are 0, so the first layer does 25.8 of its 51.7 GFLOP and the epoch 36.0 GFLOP (not counting the zeros ReLU makes in the second layer): 144.6 GFLOP/s done, 62% of peak
+neighbouring pixels (2k, 2k + 1): one is not 0 in 49.8% of the images, either in 55.4%
+the calling thread's share of the non-zero pixels: 49.9% with the cut at input 416, 45.7% with the cut in the middle
+peak resident memory (VmHWM): 81 MiB
+";
+
+const BENCHMARK_PRINTED_2026_11_29B: &str = "\
 training epochs of 784-300-100-10 on 55000 Fashion-MNIST, batch 32, SGD 0.01: FastMlp::train_epoch, avx512 kernels, 2 thread(s)
   warm-up: 0.436 s, CPU 0.343 s  (loss 0.7018, accuracy 0.7688)
   epoch 1: 0.257 s, CPU 0.255 s  (loss 0.4864, accuracy 0.8304)
