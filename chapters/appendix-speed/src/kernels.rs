@@ -657,8 +657,8 @@ impl NonZeros {
     /// Whether pairs of inputs are non-zero in so nearly the same samples
     /// that the update should take them together: when the samples in
     /// which either input of a pair is not zero are fewer than 1.2 times
-    /// the samples of one input, on average. (Pixels of Fashion-MNIST: 1.1;
-    /// ReLU outputs of the book's model: near 1.5.)
+    /// the samples of one input, on average (for Fashion-MNIST's pixels
+    /// about 1.1, as the benchmark prints).
     fn pairs_pay(&self) -> bool {
         let (mut one, mut either) = (0, 0);
         for group in 0..self.groups {

@@ -46,6 +46,7 @@ impl Plan {
         };
         let rows = (0..widths.len())
             .map(|l| match (l, config.first_cut) {
+                // Two parts (`PARTS`): the cut and what lies on each side.
                 (0, Some(c)) => [0..c, c..sizes[0]],
                 (0, None) => cut(sizes[0], 1),
                 _ => cut(widths[l - 1] / 16, 16),

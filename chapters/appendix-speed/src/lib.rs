@@ -313,10 +313,12 @@ pub fn balanced_cut(images: ArrayView2<'_, u8>) -> usize {
     n_in / 2
 }
 
-/// The cost of an input's row of weights in [`balanced_cut`], per image,
-/// in non-zero pixels: updating a row's 300 weights costs about what a
-/// fortieth of a non-zero pixel's multiply-adds (forward and update) does
-/// per sample.
+/// What [`balanced_cut`] counts for an input's row of weights, per image,
+/// in non-zero pixels. An estimate, not a measurement: every step updates
+/// every row, a few operations per weight, while a pixel costs a
+/// multiply-add per weight in the forward product and another in the
+/// gradient for each image in which it is not zero. The cut moves little
+/// with it.
 pub const ROW_COST: f64 = 1.0 / 40.0;
 
 /// What a stretch of training measured, as Keras reports it.
