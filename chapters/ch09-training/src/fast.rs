@@ -385,8 +385,8 @@ impl BatchTrainer for FastEngine {
         let fits = |t: &FastMlp| rows <= t.config().batch_size && t.config().threads == threads;
         if !self.trainer.as_ref().is_some_and(fits) {
             self.write_back(model)?;
-            // Images as bytes: each thread gets the pixels of half their
-            // non-zeros, on which its time depends.
+            // Images as bytes: the first layer is cut where each thread
+            // gets half the non-zero pixels, which set its time.
             let cut = data.bytes().map(|(images, _)| balanced_cut(images));
             self.trainer = Some(self.start(model, rows.max(1), cut)?);
         }
