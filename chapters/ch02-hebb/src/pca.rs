@@ -58,7 +58,8 @@ pub fn leading_eigenvector_2x2(c: ArrayView2<f32>) -> Result<(f32, Array1<f32>),
 /// Both eigenvalues of a symmetric 2 × 2 matrix with their unit
 /// eigenvectors, largest first. The two eigenvalues add up to the trace
 /// a + d, and the second eigenvector is the first turned by 90°:
-/// (−e₁[1], e₁[0]), whose dot product with e₁ is −e₁[0]e₁[1] + e₁[1]e₁[0] = 0.
+/// `(−e₁[1], e₁[0])`, whose dot product with e₁ is
+/// `−e₁[0]e₁[1] + e₁[1]e₁[0] = 0`.
 pub fn eigen_2x2(c: ArrayView2<f32>) -> Result<[(f32, Array1<f32>); 2], HebbError> {
     let (lambda1, e1) = leading_eigenvector_2x2(c)?;
     let lambda2 = c[[0, 0]] + c[[1, 1]] - lambda1;

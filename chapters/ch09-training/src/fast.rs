@@ -8,7 +8,7 @@
 //! categorical cross-entropy on class labels, or a linear output with the
 //! mean squared error on real values; SGD with or without momentum; the
 //! metric that goes with the loss; `Flatten` layers anywhere, since batches
-//! are already flat) [`FastEngine`] copies the weights and the optimizer's
+//! are already flat) `FastEngine` copies the weights and the optimizer's
 //! velocities into a [`FastMlp`], trains the epoch's batches there, and
 //! writes both back at the end of the epoch.
 //!

@@ -3,7 +3,7 @@
 //! Keras lets a model be a class whose `call` method says, in plain code,
 //! how the inputs become the outputs. The Rust counterpart is a struct that
 //! holds its layers as fields and implements chapter 9's
-//! [`Model`](ch09_training::Model) trait: `fit`, `evaluate` and
+//! [`Model`] trait: `fit`, `evaluate` and
 //! `predict_dataset` then train and measure it like any other model.
 //!
 //! The layers are chapter 8's [`Dense`]; the loss is chapter 8's mean
